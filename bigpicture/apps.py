@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BigpictureConfig(AppConfig):
+    name = "bigpicture"
+    verbose_name = "Portal core"

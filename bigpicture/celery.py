@@ -1,0 +1,60 @@
+"""The Celery application: named queues, late acks, and the portal task base."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bigpicture.settings")
+
+from celery import Celery  # noqa: E402
+from django.conf import settings  # noqa: E402
+from kombu import Queue  # noqa: E402
+
+from bigpicture.startup import run_or_explain  # noqa: E402
+
+
+QUEUES = ("default", "ingest", "convert", "scan", "ai")
+
+app = Celery("bigpicture")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+def _configure(settings) -> None:
+    transport_options = {"visibility_timeout": settings.CELERY_BROKER_VISIBILITY_TIMEOUT}
+    if settings.CELERY_BROKER_URL.startswith("filesystem"):
+        queue_dir = settings.CELERY_BROKER_DIR
+        for sub in ("queue", "processed"):
+            (queue_dir / sub).mkdir(parents=True, exist_ok=True)
+        transport_options.update(
+            data_folder_in=str(queue_dir / "queue"),
+            data_folder_out=str(queue_dir / "queue"),
+            processed_folder=str(queue_dir / "processed"),
+            store_processed=False,
+        )
+    if settings.CELERY_RESULT_BACKEND.startswith("file://"):
+        os.makedirs(settings.CELERY_RESULT_BACKEND.removeprefix("file://"), exist_ok=True)
+    app.conf.update(
+        broker_transport_options=transport_options,
+        broker_connection_retry_on_startup=True,
+        task_queues=[Queue(name) for name in QUEUES],
+        task_default_queue="default",
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_acks_on_failure_or_timeout=True,
+        worker_prefetch_multiplier=1,
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        result_expires=3600,
+        worker_hijack_root_logger=False,
+        beat_schedule={
+            "verify-audit-chain": {
+                "task": "governance.tasks.audit_chain_verify",
+                "schedule": 3600.0,
+            },
+        },
+    )
+
+
+run_or_explain(lambda: _configure(settings))
+app.autodiscover_tasks()

@@ -1,0 +1,60 @@
+"""The portal's task base: every task gets the same delivery guarantees.
+
+- dispatched with `.dispatch(...)`, which sends on `transaction.on_commit`
+  so a worker never sees rows that were rolled back;
+- `acks_late` and `reject_on_worker_lost`, so a killed worker's task is redelivered;
+- retried with exponential backoff on `TransientError` and connection errors;
+- arguments must be ids and plain values, never model instances.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from celery import Task
+from django.db import transaction
+
+from bigpicture.celery import QUEUES, app
+from bigpicture.errors import TransientError
+
+_PLAIN_TYPES = (int, str, float, bool, type(None), uuid.UUID)
+
+
+def _check_plain(value, where: str) -> None:
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            _check_plain(item, where)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_plain(key, where)
+            _check_plain(item, where)
+    elif not isinstance(value, _PLAIN_TYPES):
+        raise TypeError(
+            f"{where}: task arguments must be ids or plain values, got {type(value).__name__}; "
+            "pass the primary key instead"
+        )
+
+
+class PortalTask(Task):
+    acks_late = True
+    reject_on_worker_lost = True
+    autoretry_for = (TransientError, ConnectionError, TimeoutError)
+    retry_backoff = 2
+    retry_backoff_max = 600
+    retry_jitter = True
+    max_retries = 8
+
+    def dispatch(self, *args, **kwargs) -> None:
+        """Send the task once the current transaction commits (at once outside one)."""
+        _check_plain(args, self.name)
+        _check_plain(kwargs, self.name)
+        args = tuple(str(a) if isinstance(a, uuid.UUID) else a for a in args)
+        transaction.on_commit(lambda: self.apply_async(args=args, kwargs=kwargs))
+
+
+def portal_task(*, queue: str = "default", **options) -> Callable:
+    """Declare a task on one of the named queues with the portal's guarantees."""
+    if queue not in QUEUES:
+        raise ValueError(f"unknown queue {queue!r}; expected one of {QUEUES}")
+    return app.task(base=PortalTask, queue=queue, **options)

@@ -1,0 +1,1 @@
+"""Submissions, uploads and ingestion tickets."""

@@ -1,0 +1,1 @@
+"""MetaFleX 2.0 metadata model (datasets, samples, images, observations)."""
