@@ -20,7 +20,14 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 
 
 def _configure(settings) -> None:
-    transport_options = {"visibility_timeout": settings.CELERY_BROKER_VISIBILITY_TIMEOUT}
+    visibility_timeout = settings.CELERY_BROKER_VISIBILITY_TIMEOUT
+    # A task whose worker died is redelivered after visibility_timeout; sweep for
+    # such tasks often enough that the timeout, not the sweep, sets the delay.
+    transport_options = {
+        "visibility_timeout": visibility_timeout,
+        "unacked_restore_interval": max(1, min(60, visibility_timeout // 2)),
+        "unacked_restore_throttle": 1,
+    }
     if settings.CELERY_BROKER_URL.startswith("filesystem"):
         queue_dir = settings.CELERY_BROKER_DIR
         for sub in ("queue", "processed"):

@@ -88,6 +88,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The worker process of integration tests opens the same test database file.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "access.User"
@@ -113,14 +115,18 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "local", {"local", "s3"})
-STORAGES = storage_settings(backend=STORAGE_BACKEND, media_root=MEDIA_ROOT, debug=DEBUG)
+STORAGES = storage_settings(
+    backend=STORAGE_BACKEND,
+    media_root=MEDIA_ROOT,
+    static_manifest=env_bool("STATIC_MANIFEST", not DEBUG),
+)
 
 # Celery: named queues, late acks, and a broker that needs no server by default.
 CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", "filesystem://")
-CELERY_BROKER_DIR = VAR_DIR / "broker"
+CELERY_BROKER_DIR = Path(env_str("CELERY_BROKER_DIR", str(VAR_DIR / "broker")))
 CELERY_RESULT_BACKEND = env_str(
     "CELERY_RESULT_BACKEND",
-    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else f"file://{VAR_DIR / 'results'}",
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else f"file://{CELERY_BROKER_DIR / 'results'}",
 )
 CELERY_BROKER_VISIBILITY_TIMEOUT = env_int("CELERY_BROKER_VISIBILITY_TIMEOUT", 6 * 3600)
 CELERY_TASK_ALWAYS_EAGER = False

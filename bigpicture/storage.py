@@ -16,12 +16,12 @@ from bigpicture.env import env_str
 AREAS = ("inbox", "quarantine", "archive", "public")
 
 
-def storage_settings(*, backend: str, media_root: Path, debug: bool) -> dict:
+def storage_settings(*, backend: str, media_root: Path, static_manifest: bool) -> dict:
     storages: dict[str, dict] = {
         "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if debug
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if static_manifest
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         }
     }
     if backend == "s3":

@@ -53,8 +53,26 @@ class PortalTask(Task):
         transaction.on_commit(lambda: self.apply_async(args=args, kwargs=kwargs))
 
 
+_ROUTES: dict[str, dict[str, str]] = {}
+
+
+def route_task(name, args, kwargs, options, task=None, **extra):
+    """Celery router: each portal task goes to the queue it was declared with."""
+    route = _ROUTES.get(name)
+    return dict(route) if route else None
+
+
+app.conf.task_routes = (route_task,)
+
+
 def portal_task(*, queue: str = "default", **options) -> Callable:
     """Declare a task on one of the named queues with the portal's guarantees."""
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}; expected one of {QUEUES}")
-    return app.task(base=PortalTask, queue=queue, **options)
+
+    def register(function: Callable) -> PortalTask:
+        task = app.task(base=PortalTask, **options)(function)
+        _ROUTES[task.name] = {"queue": queue}
+        return task
+
+    return register
