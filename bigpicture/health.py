@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import connection
 
 from bigpicture.celery import app
@@ -24,8 +26,17 @@ def check_broker() -> None:
 
 
 def check_storage() -> None:
+    """Write, read back and delete a tiny probe in every area."""
+    probe = f"healthz/{uuid.uuid4().hex}"
     for area in AREAS:
-        storage_for(area).exists(".healthz")
+        storage = storage_for(area)
+        name = storage.save(probe, ContentFile(b"ok"))
+        try:
+            with storage.open(name) as handle:
+                if handle.read() != b"ok":
+                    raise OSError(f"{area}: probe read back wrong bytes")
+        finally:
+            storage.delete(name)
 
 
 CHECKS: dict[str, Callable[[], None]] = {

@@ -54,6 +54,9 @@ class AuditVerification(models.Model):
     ok = models.BooleanField()
     rows_checked = models.PositiveBigIntegerField()
     first_bad_sequence = models.PositiveBigIntegerField(null=True, blank=True)
+    # The chain's head when it was verified: later checks fail if it disappears.
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
     message = models.TextField(blank=True)
     checked_by = models.CharField(max_length=255)
 

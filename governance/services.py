@@ -65,10 +65,16 @@ class ChainReport:
     rows_checked: int
     first_bad_sequence: int | None
     message: str
+    last_sequence: int = 0
+    last_hash: str = ""
 
 
 def audit_chain_check() -> ChainReport:
-    """Recompute every hash in order; report the first row that breaks the chain."""
+    """Recompute every hash in order; report the first row that breaks the chain.
+
+    Rows cut from the end leave a valid but shorter chain, so the head recorded
+    by the last successful verification must still be there, unchanged.
+    """
     expected_previous = GENESIS_HASH
     expected_sequence = 1
     checked = 0
@@ -86,7 +92,13 @@ def audit_chain_check() -> ChainReport:
                                f"row #{row.sequence} was modified after it was written")
         expected_previous = row.hash
         expected_sequence += 1
-    return ChainReport(True, checked, None, f"{checked} audit rows verified")
+    anchor = AuditVerification.objects.filter(ok=True).order_by("-last_sequence").first()
+    if anchor and anchor.last_sequence >= expected_sequence:
+        return ChainReport(False, checked, expected_sequence,
+                           f"rows from #{expected_sequence} to at least #{anchor.last_sequence} were "
+                           f"verified on {anchor.checked_at:%Y-%m-%d %H:%M} and are now missing")
+    return ChainReport(True, checked, None, f"{checked} audit rows verified",
+                       expected_sequence - 1, expected_previous if checked else "")
 
 
 @transaction.atomic
@@ -95,5 +107,6 @@ def audit_verification_run(*, checked_by: str | None = None) -> AuditVerificatio
     return AuditVerification.objects.create(
         ok=report.ok, rows_checked=report.rows_checked,
         first_bad_sequence=report.first_bad_sequence, message=report.message,
+        last_sequence=report.last_sequence, last_hash=report.last_hash,
         checked_by=checked_by or socket.gethostname(),
     )

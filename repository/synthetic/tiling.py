@@ -1,0 +1,95 @@
+"""Pyramid geometry and the constant-memory tile stream shared by the writers.
+
+Writers hand `encoded_tiles(...)` to `tifffile.TiffWriter.write` as an
+iterator of already-compressed tiles.  Each tile is painted and JPEG-encoded
+on a small thread pool (numpy and the JPEG codec release the GIL), with a
+bounded window of tiles in flight, so memory stays constant whatever the
+slide size and tifffile only ever sees bytes in row-major tile order.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import imagecodecs
+import numpy as np
+
+from .tissue import TissueModel
+
+# tifffile writes JPEG-compressed RGB as YCbCr with 2x2 chroma subsampling
+# (the TIFF tags say so); tiles we encode ourselves must match exactly.
+JPEG_SUBSAMPLING = (2, 2)
+
+
+def pyramid_levels(width: int, height: int, tile_size: int, factor: int) -> list[tuple[int, int, int]]:
+    """(downsample, width, height) per level: base first, then each `factor`
+    smaller while the level is still larger than one tile.
+
+    Level sizes are floored, like Aperio; stopping at about one tile keeps the
+    size ratios within the tolerance readers such as opentile apply.
+    """
+    levels = [(1, width, height)]
+    downsample = factor
+    while True:
+        w, h = width // downsample, height // downsample
+        if max(w, h) <= tile_size or min(w, h) < 1:
+            break
+        levels.append((downsample, w, h))
+        downsample *= factor
+    return levels
+
+
+def encode_jpeg(tile: np.ndarray, quality: int) -> bytes:
+    """JPEG bytes matching tifffile's own JPEG tiles (YCbCr 4:2:0)."""
+    return bytes(
+        imagecodecs.jpeg8_encode(
+            tile, level=quality, colorspace="RGB", outcolorspace="YCBCR", subsampling=JPEG_SUBSAMPLING
+        )
+    )
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def encoded_tiles(
+    model: TissueModel,
+    downsample: float,
+    level_width: int,
+    level_height: int,
+    tile_size: int,
+    quality: int,
+    workers: int | None = None,
+) -> Iterator[bytes]:
+    """JPEG tiles of one level in row-major order, painted on demand.
+
+    Edge tiles are painted full size (the pattern simply continues beyond
+    the slide edge) rather than zero-padded, like most scanners do.
+    """
+    across = math.ceil(level_width / tile_size)
+    down = math.ceil(level_height / tile_size)
+
+    def job(tx: int, ty: int) -> bytes:
+        pixels = model.tile(downsample, tx * tile_size, ty * tile_size, tile_size, tile_size)
+        return encode_jpeg(pixels, quality)
+
+    workers = workers or default_workers()
+    if workers == 1:
+        for ty in range(down):
+            for tx in range(across):
+                yield job(tx, ty)
+        return
+    window = workers * 4  # enough to keep the pool busy, small enough to be constant
+    with ThreadPoolExecutor(workers) as pool:
+        pending: deque[Future[bytes]] = deque()
+        for ty in range(down):
+            for tx in range(across):
+                pending.append(pool.submit(job, tx, ty))
+                if len(pending) >= window:
+                    yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
