@@ -23,6 +23,8 @@ from .tissue import TissueModel
 # tifffile writes JPEG-compressed RGB as YCbCr with 2x2 chroma subsampling
 # (the TIFF tags say so); tiles we encode ourselves must match exactly.
 JPEG_SUBSAMPLING = (2, 2)
+# Width in pixels of the strip of tiles painted per call.
+_BLOCK_PX = 1024
 
 
 def pyramid_levels(width: int, height: int, tile_size: int, factor: int) -> list[tuple[int, int, int]]:
@@ -67,29 +69,36 @@ def encoded_tiles(
 ) -> Iterator[bytes]:
     """JPEG tiles of one level in row-major order, painted on demand.
 
+    Tiles are painted a short run at a time (about `_BLOCK_PX` wide): the
+    model has a fixed cost per call, so wider blocks are cheaper per pixel,
+    and larger numpy operations also let the worker threads overlap better.
     Edge tiles are painted full size (the pattern simply continues beyond
-    the slide edge) rather than zero-padded, like most scanners do.
+    the slide edge) rather than zero-padded, as scanners do.
     """
     across = math.ceil(level_width / tile_size)
     down = math.ceil(level_height / tile_size)
+    run = max(1, min(across, _BLOCK_PX // tile_size))
 
-    def job(tx: int, ty: int) -> bytes:
-        pixels = model.tile(downsample, tx * tile_size, ty * tile_size, tile_size, tile_size)
-        return encode_jpeg(pixels, quality)
+    def job(tx: int, ty: int, count: int) -> list[bytes]:
+        block = model.tile(downsample, tx * tile_size, ty * tile_size, count * tile_size, tile_size)
+        return [encode_jpeg(block[:, i * tile_size : (i + 1) * tile_size], quality) for i in range(count)]
+
+    def jobs() -> Iterator[tuple[int, int, int]]:
+        for ty in range(down):
+            for tx in range(0, across, run):
+                yield tx, ty, min(run, across - tx)
 
     workers = workers or default_workers()
     if workers == 1:
-        for ty in range(down):
-            for tx in range(across):
-                yield job(tx, ty)
+        for args in jobs():
+            yield from job(*args)
         return
-    window = workers * 4  # enough to keep the pool busy, small enough to be constant
+    window = workers * 3  # keeps the pool busy; bounded, so memory is constant
     with ThreadPoolExecutor(workers) as pool:
-        pending: deque[Future[bytes]] = deque()
-        for ty in range(down):
-            for tx in range(across):
-                pending.append(pool.submit(job, tx, ty))
-                if len(pending) >= window:
-                    yield pending.popleft().result()
+        pending: deque[Future[list[bytes]]] = deque()
+        for args in jobs():
+            pending.append(pool.submit(job, *args))
+            if len(pending) >= window:
+                yield from pending.popleft().result()
         while pending:
-            yield pending.popleft().result()
+            yield from pending.popleft().result()

@@ -88,3 +88,14 @@ def test_postgres_url_selects_psycopg2(monkeypatch):
     config = env.env_database("PORTAL_TEST_DB", "sqlite:///x")
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["HOST"], config["NAME"], config["USER"]) == ("db.internal", "portal", "portal")
+
+
+def test_env_example_documents_every_variable():
+    import re
+
+    read = set()
+    for source in (ROOT / "bigpicture").glob("*.py"):
+        read |= set(re.findall(r'env_\w+\(\s*f?"([A-Z][A-Z0-9_]+)"', source.read_text()))
+    documented = set(re.findall(r"^([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read, "found no environment readers"
+    assert read <= documented, f"undocumented in .env.example: {sorted(read - documented)}"

@@ -1,0 +1,78 @@
+"""`make demo`: migrate, seed, then run the web server and a real Celery worker until Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from bigpicture.celery import QUEUES
+from bigpicture.demo import demo_seed
+from governance.tasks import audit_chain_verify
+
+
+class Command(BaseCommand):
+    help = "Run the portal with demo data: web server on 127.0.0.1:8000 plus a Celery worker process."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args, addr: str, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        accounts = demo_seed()
+        children = [self._start_worker(), self._start_web(addr)]
+        audit_chain_verify.dispatch("demo worker")
+        self._announce(addr, accounts)
+        self._wait(children)
+
+    def _start_worker(self) -> subprocess.Popen:
+        log = open(settings.VAR_DIR / "worker.log", "ab")
+        return subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "bigpicture.celery", "worker", "-B",
+             "-Q", ",".join(QUEUES), "--concurrency", "2", "--loglevel", "INFO",
+             "--schedule", str(settings.VAR_DIR / "celerybeat-schedule"), "-n", "demo@%h"],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def _start_web(self, addr: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "manage.py", "runserver", addr, "--noreload"],
+                                start_new_session=True)
+
+    def _announce(self, addr, accounts) -> None:
+        out = self.stdout
+        out.write("")
+        out.write(self.style.SUCCESS(f"Bigpicture portal demo: http://{addr}/"))
+        out.write(f"Worker log: {settings.VAR_DIR / 'worker.log'}   Stop with Ctrl-C.")
+        out.write("Demo accounts (username / password):")
+        for account in accounts:
+            out.write(f"  {account.role.label:<18} {account.username:<12} {account.password}")
+        out.write("")
+
+    def _wait(self, children: list[subprocess.Popen]) -> None:
+        stopping = False
+
+        def stop(*_):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        for child in children:
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+        self.stdout.write("Demo stopped.")
+        if not stopping:
+            raise SystemExit("a demo process exited unexpectedly; see the output above")
