@@ -108,8 +108,9 @@ def write_svs(
     """Write a synthetic Aperio SVS slide to `path` and describe it.
 
     Memory use is independent of the slide size: tiles are painted and
-    compressed one by one as tifffile writes them.  `workers` threads paint
-    tiles (default: up to 4, by CPU count); the output does not depend on it.
+    compressed one by one as tifffile writes them.  `workers` > 1 paints in
+    that many processes (for big slides; the default paints in-process); the
+    output does not depend on it.
     """
     path = Path(path)
     if tile_size % 16:

@@ -1,19 +1,17 @@
 """Pyramid geometry and the constant-memory tile stream shared by the writers.
 
 Writers hand `encoded_tiles(...)` to `tifffile.TiffWriter.write` as an
-iterator of already-compressed tiles.  Each tile is painted and JPEG-encoded
-on a small thread pool (numpy and the JPEG codec release the GIL), with a
-bounded window of tiles in flight, so memory stays constant whatever the
-slide size and tifffile only ever sees bytes in row-major tile order.
+iterator of already-compressed tiles: each tile is painted and JPEG-encoded
+just before tifffile writes it, so memory stays constant whatever the slide
+size, and tifffile only ever sees bytes in row-major tile order.
 """
 
 from __future__ import annotations
 
 import math
-import os
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 
 import imagecodecs
 import numpy as np
@@ -54,8 +52,12 @@ def encode_jpeg(tile: np.ndarray, quality: int) -> bytes:
     )
 
 
-def default_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+def _paint_block(
+    model: TissueModel, downsample: float, tx: int, ty: int, count: int, tile_size: int, quality: int
+) -> list[bytes]:
+    """Paint `count` tiles of one tile row starting at column `tx`; JPEG each."""
+    block = model.tile(downsample, tx * tile_size, ty * tile_size, count * tile_size, tile_size)
+    return [encode_jpeg(block[:, i * tile_size : (i + 1) * tile_size], quality) for i in range(count)]
 
 
 def encoded_tiles(
@@ -70,34 +72,32 @@ def encoded_tiles(
     """JPEG tiles of one level in row-major order, painted on demand.
 
     Tiles are painted a short run at a time (about `_BLOCK_PX` wide): the
-    model has a fixed cost per call, so wider blocks are cheaper per pixel,
-    and larger numpy operations also let the worker threads overlap better.
+    model has a fixed cost per call, so wider blocks are cheaper per pixel.
     Edge tiles are painted full size (the pattern simply continues beyond
     the slide edge) rather than zero-padded, as scanners do.
+
+    With `workers` > 1 blocks are painted in that many processes (threads do
+    not help: the many small numpy calls serialise on the GIL), with a
+    bounded number in flight so memory stays constant.  The bytes produced
+    do not depend on `workers`.
     """
     across = math.ceil(level_width / tile_size)
     down = math.ceil(level_height / tile_size)
     run = max(1, min(across, _BLOCK_PX // tile_size))
-
-    def job(tx: int, ty: int, count: int) -> list[bytes]:
-        block = model.tile(downsample, tx * tile_size, ty * tile_size, count * tile_size, tile_size)
-        return [encode_jpeg(block[:, i * tile_size : (i + 1) * tile_size], quality) for i in range(count)]
-
-    def jobs() -> Iterator[tuple[int, int, int]]:
-        for ty in range(down):
-            for tx in range(0, across, run):
-                yield tx, ty, min(run, across - tx)
-
-    workers = workers or default_workers()
-    if workers == 1:
-        for args in jobs():
-            yield from job(*args)
+    jobs = (
+        (model, downsample, tx, ty, min(run, across - tx), tile_size, quality)
+        for ty in range(down)
+        for tx in range(0, across, run)
+    )
+    if not workers or workers <= 1:
+        for args in jobs:
+            yield from _paint_block(*args)
         return
-    window = workers * 3  # keeps the pool busy; bounded, so memory is constant
-    with ThreadPoolExecutor(workers) as pool:
+    window = workers * 4
+    with ProcessPoolExecutor(workers) as pool:
         pending: deque[Future[list[bytes]]] = deque()
-        for args in jobs():
-            pending.append(pool.submit(job, *args))
+        for args in jobs:
+            pending.append(pool.submit(_paint_block, *args))
             if len(pending) >= window:
                 yield from pending.popleft().result()
         while pending:
