@@ -40,12 +40,14 @@ class ManagedProcess:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
-    def stop(self, grace: float = 15.0) -> None:
-        """SIGTERM the group (a warm shutdown), then SIGKILL it if it lingers."""
+    def stop(self, grace: float = 10.0) -> None:
+        """SIGTERM the leader (a warm shutdown), then SIGKILL the group if it lingers."""
         if self.proc is None:
             return
         if self.proc.poll() is None:
-            _signal_group(self.proc.pid, signal.SIGTERM)
+            # Only the leader: a Celery worker stops its own pool children, and
+            # signalling them too makes it log them as lost.
+            self.proc.send_signal(signal.SIGTERM)
             try:
                 self.proc.wait(timeout=grace)
             except subprocess.TimeoutExpired:

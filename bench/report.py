@@ -140,7 +140,7 @@ def render(loaded: list[Loaded]) -> str:
     if broken:
         sections.append("## Unreadable results\n\n" + "\n".join(
             f"- `{item.path.name}`: {_cell(item.error)}" for item in broken) + "\n")
-    return "\n".join(sections)
+    return "\n".join(sections).rstrip("\n") + "\n"
 
 
 def write_report(results_dir: Path = RESULTS_DIR, out_path: Path = REPORT_PATH) -> Path:

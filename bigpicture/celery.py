@@ -12,7 +12,6 @@ from kombu import Queue  # noqa: E402
 
 from bigpicture.startup import run_or_explain  # noqa: E402
 
-
 QUEUES = ("default", "ingest", "convert", "scan", "ai")
 
 app = Celery("bigpicture")

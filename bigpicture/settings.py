@@ -157,6 +157,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 PORTAL_NAME = env_str("PORTAL_NAME", "Bigpicture portal")
+# The center prefix of every accession this repository issues ({center}-{type}-xxxxxx-xxxxxx).
+ACCESSION_CENTER = env_str("ACCESSION_CENTER", "bp")
 HEALTHZ_TIMEOUT_SECONDS = env_int("HEALTHZ_TIMEOUT_SECONDS", 3)
 
 LOGGING = {

@@ -63,3 +63,6 @@ class AuditVerification(models.Model):
     class Meta:
         ordering = ["-checked_at"]
         get_latest_by = "checked_at"
+
+    def __str__(self) -> str:
+        return f"{'ok' if self.ok else 'TAMPERED'} at {self.checked_at:%Y-%m-%d %H:%M}: {self.message}"

@@ -32,6 +32,11 @@ def _service_markers(request):
         _skip_or_fail("needs Redis (set CELERY_BROKER_URL)")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def user_factory(db):
     from tests.access.factories import UserFactory

@@ -48,6 +48,8 @@ _HAEMATOXYLIN = np.array([0.5626, 0.7201, 0.4062], dtype=np.float32)
 _EOSIN = np.array([0.2159, 0.8012, 0.5581], dtype=np.float32)
 # Optical density of bare glass: slightly bluish-white, as in real scans.
 _GLASS = np.array([0.035, 0.040, 0.028], dtype=np.float32)
+# The same as 8-bit RGB, rounded exactly like the stain mixing in `tile`.
+_GLASS_RGB = (np.exp(-_GLASS) * np.float32(255.0) + np.float32(0.5)).astype(np.uint8)
 
 # Feature sizes in base pixels at the reference resolution of 0.25 um/px.
 _REFERENCE_MPP = 0.25
@@ -57,6 +59,8 @@ _REFERENCE_MPP = 0.25
 _COARSE_STEP = 8
 # Blur radius (base pixels at reference resolution) inside blurred regions.
 _BLUR_PX = 8.0
+# Windows larger than this many pixels are painted in bands of rows.
+_MAX_BAND_PIXELS = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -551,6 +555,17 @@ class TissueModel:
             raise ValueError("tile size must be positive")
         if level_downsample <= 0:
             raise ValueError("downsample must be positive")
+        if w * h > _MAX_BAND_PIXELS and h > 1:
+            # Paint big windows (thumbnails) in bands of rows: the painter
+            # keeps ~20 float arrays of the window's size alive, and bands
+            # give the very same pixels since everything is global.
+            rows = max(1, _MAX_BAND_PIXELS // w)
+            return np.concatenate(
+                [self._paint(level_downsample, x0, y, w, min(rows, y0 + h - y)) for y in range(y0, y0 + h, rows)]
+            )
+        return self._paint(level_downsample, x0, y0, w, h)
+
+    def _paint(self, level_downsample: float, x0: int, y0: int, w: int, h: int) -> np.ndarray:
         grid = _Grid(level_downsample, int(x0), int(y0), int(w), int(h))
         ds = grid.downsample
         cxs, cys = grid.coarse_xs, grid.coarse_ys
@@ -585,6 +600,9 @@ class TissueModel:
             holes -= grid.upsample(core)
         hole_edge = width_px * np.float32(self._holes_gradient)
         alpha *= np.clip((0.19 - holes) / (2.0 * hole_edge) + 0.5, 0.0, 1.0)
+        if not alpha.any():
+            # Bare glass (often half a slide): skip stain and nuclei work.
+            return np.broadcast_to(_GLASS_RGB, (grid.h, grid.w, 3)).copy()
 
         texture = self._texture.render(grid, footprint)
         eosin = self._eosin.render(grid, footprint)

@@ -13,7 +13,8 @@ def test_healthy(client, db):
 
 
 def test_unreachable_broker_gives_503(client, db, monkeypatch):
-    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    for key in ("broker_url", "broker_write_url"):
+        monkeypatch.setattr(app.conf, key, "redis://127.0.0.1:1/0")
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()

@@ -1,0 +1,40 @@
+"""Gunicorn settings for the portal's web container (`deploy/entrypoint.sh web`).
+
+Change any of them without rebuilding the image through gunicorn's own
+GUNICORN_CMD_ARGS, e.g. GUNICORN_CMD_ARGS="--workers 8 --timeout 120".
+Gunicorn listens on plain HTTP; TLS ends at the reverse proxy in front, which
+must set X-Forwarded-Proto (settings.SECURE_PROXY_SSL_HEADER).
+"""
+
+import os
+
+bind = "0.0.0.0:8000"
+
+# Threads let one process serve the slide viewer's many small tile requests
+# while others wait on the database or object storage. Each thread may hold a
+# database connection (CONN_MAX_AGE), so workers x threads counts towards
+# PostgreSQL's max_connections.
+worker_class = "gthread"
+_cpus = len(os.sched_getaffinity(0))
+workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, min(_cpus, 8)))
+threads = 4
+
+# Load the application once in the master: a broken configuration stops the
+# container with one clear error instead of a loop of failing workers.
+preload_app = True
+
+timeout = 60
+graceful_timeout = 30
+keepalive = 5  # behind a reverse proxy that reuses connections
+
+# Recycle workers now and then so memory held by image libraries cannot creep.
+max_requests = 2000
+max_requests_jitter = 200
+
+# The heartbeat file on tmpfs: an overlay filesystem can stall it under load.
+worker_tmp_dir = "/dev/shm"
+
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "INFO").lower()
+access_log_format = '%(h)s "%({x-forwarded-for}i)s" "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'

@@ -1,0 +1,28 @@
+"""Accession format: `{center}-{type}-{6}-{6}`, from an alphabet without look-alikes."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from repository.models import AccessionType
+
+# a-z and 0-9 without i, l, o, 0 and 1, which people misread.
+ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+_TYPES = "|".join(sorted((t.value for t in AccessionType), key=len, reverse=True))
+ACCESSION_RE = re.compile(rf"^(?P<center>[a-z]{{2,8}})-(?P<type>{_TYPES})-[{ALPHABET}]{{6}}-[{ALPHABET}]{{6}}$")
+CENTER_RE = re.compile(r"^[a-z]{2,8}$")
+
+
+def accession_candidate(*, center: str, type: str) -> str:
+    if not CENTER_RE.match(center):
+        raise ValueError(f"accession center {center!r} must be 2-8 lower-case letters (ACCESSION_CENTER)")
+    if type not in AccessionType.values:
+        raise ValueError(f"unknown accession type {type!r}")
+    part = lambda: "".join(secrets.choice(ALPHABET) for _ in range(6))  # noqa: E731
+    return f"{center}-{type}-{part()}-{part()}"
+
+
+def accession_is_valid(value: str, *, type: str | None = None) -> bool:
+    match = ACCESSION_RE.match(value or "")
+    return bool(match) and (type is None or match["type"] == type)

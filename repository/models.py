@@ -1,1 +1,0 @@
-"""MetaFleX 2.0 metadata model (datasets, samples, images, observations)."""

@@ -1,0 +1,133 @@
+"""Datasets, their immutable versions, and the per-dataset singletons of a bundle."""
+
+from django.conf import settings
+from django.db import models
+
+from repository.models.base import MetaflexObject, version_unique_constraints
+
+
+class DatasetStatus(models.TextChoices):
+    REGISTERED = "registered"
+    RELEASED = "released"
+    DEPRECATED = "deprecated"
+    WITHDRAWN = "withdrawn"
+
+
+class AccessType(models.TextChoices):
+    DIRECT = "direct", "Direct (download)"
+    INDIRECT = "indirect", "Indirect (analysis inside the repository only)"
+
+
+class Dataset(models.Model):
+    accession = models.CharField(max_length=40, unique=True)
+    alias = models.CharField(max_length=255)
+    organisation = models.ForeignKey("access.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="datasets")
+    status = models.CharField(max_length=20, choices=DatasetStatus.choices, default=DatasetStatus.REGISTERED)
+    status_reason = models.TextField(blank=True)
+    latest_version = models.ForeignKey("repository.DatasetVersion", null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="+")
+    complements = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="complemented_by")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return self.accession
+
+
+class DatasetVersion(models.Model):
+    """One published version of a dataset. Immutable once `published_at` is set."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    alias = models.CharField(max_length=255)
+    title = models.CharField(max_length=500)
+    short_name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    version_label = models.CharField(max_length=100, help_text="The bundle's VERSION element")
+    metadata_standard = models.CharField(max_length=20)
+    dataset_type = models.CharField(max_length=100, blank=True)
+    contact_email = models.CharField(max_length=255, blank=True)
+    attributes = models.JSONField(default=list, blank=True, null=True)
+    is_clinical = models.BooleanField(default=True)
+    access_type = models.CharField(max_length=10, choices=AccessType.choices, default=AccessType.DIRECT)
+    keywords = models.JSONField(default=list, blank=True)
+    doi = models.CharField(max_length=255, blank=True)
+    changelog = models.TextField(blank=True)
+    # [{"accession", "type", "alias", "change": "added" | "changed" | "removed"}]
+    changes = models.JSONField(default=list, blank=True)
+    # Landing-page summary and counts, computed once at publication.
+    summary = models.JSONField(default=dict, blank=True)
+    beings_count = models.PositiveIntegerField(default=0)
+    cases_count = models.PositiveIntegerField(default=0)
+    images_count = models.PositiveIntegerField(default=0)
+    observations_count = models.PositiveIntegerField(default=0)
+    annotations_count = models.PositiveIntegerField(default=0)
+    total_bytes = models.PositiveBigIntegerField(default=0)
+    search_text = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["dataset", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "number"], name="dataset_version_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset.accession} v{self.number}"
+
+
+class DatasetFacet(models.Model):
+    """One facet value of a version (species, stain, ...), for fast catalogue counts."""
+
+    version = models.ForeignKey(DatasetVersion, on_delete=models.CASCADE, related_name="facets")
+    facet = models.CharField(max_length=40)
+    value = models.CharField(max_length=255)
+
+    class Meta:
+        indexes = [models.Index(fields=["facet", "value"])]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "facet", "value"], name="dataset_facet_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}"
+
+
+class Policy(MetaflexObject):
+    class Meta:
+        verbose_name_plural = "policies"
+        constraints = version_unique_constraints("policy")
+
+
+class LandingPage(MetaflexObject):
+    rems_access_link = models.URLField(max_length=500, blank=True)
+    # [{"filename", "checksum", "filetype", "storage_name"}]
+    sample_image_files = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = version_unique_constraints("landing_page")
+
+
+class RemsLink(MetaflexObject):
+    workflow_id = models.CharField(max_length=100)
+    organisation_id = models.CharField(max_length=255)
+
+    class Meta:
+        verbose_name = "REMS link"
+        constraints = version_unique_constraints("rems")
+
+
+class DatasetOrganisation(MetaflexObject):
+    """The bundle's ORGANISATION: who holds the data (PIC code, Perun group)."""
+
+    name = models.CharField(max_length=255)
+    pic_code = models.CharField(max_length=50, blank=True)
+    datamanager_perun_group = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = version_unique_constraints("organisation")

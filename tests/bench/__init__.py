@@ -1,0 +1,1 @@
+"""Tests for the benchmark harness (bench/): results, report, helpers; no services, no timing."""
