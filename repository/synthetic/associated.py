@@ -66,7 +66,9 @@ def render_label(patient_name: str, barcode: str, *, size: tuple[int, int] = LAB
     # Lab header beside the code.
     small = _font(max(12, height // 22))
     draw.text((code_right + margin, margin), "SYNTHETIC PATH LAB", fill=_INK, font=small)
-    draw.text((code_right + margin, margin + height // 14), "H&E", fill=_INK, font=_font(max(14, height // 12)))
+    draw.text(
+        (code_right + margin, margin + height // 14), "H&E", fill=_INK, font=_font(max(14, height // 12))
+    )
 
     # Barcode and patient name in large type: what de-identification must hide.
     y = margin + code.shape[0] * module + margin

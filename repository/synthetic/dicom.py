@@ -41,7 +41,9 @@ def seeded_uid_generator(seed: int) -> Callable[[], UID]:
 def synthetic_metadata(*, seed: int, patient_name: str, barcode: str) -> WsiDicomizerMetadata:
     """Study/series/patient/equipment/label metadata for a synthetic slide."""
     return WsiDicomizerMetadata(
-        study=Study(identifier=f"SYN-STUDY-{seed}", accession_number=barcode, description="Synthetic H&E slide"),
+        study=Study(
+            identifier=f"SYN-STUDY-{seed}", accession_number=barcode, description="Synthetic H&E slide"
+        ),
         series=Series(number=1, description="Synthetic whole slide image"),
         patient=Patient(name=patient_name, identifier=f"SYN-PAT-{seed:06d}"),
         equipment=Equipment(

@@ -55,9 +55,7 @@ def _format_number(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
-def aperio_properties(
-    *, width: int, height: int, mpp: float, app_mag: float, seed: int, barcode: str
-) -> str:
+def aperio_properties(*, width: int, height: int, mpp: float, app_mag: float, seed: int, barcode: str) -> str:
     """The ``|key = value`` tail shared by the base, level and thumbnail pages.
 
     MPP and AppMag come first so the essential pair reads ``|MPP = ..|AppMag
@@ -66,7 +64,9 @@ def aperio_properties(
     key = mix_key(seed, 0x5A5)
     scan_date = dt.date(2024, 1, 1) + dt.timedelta(days=key % 365)
     seconds = (key >> 9) % 86400
-    user = uuid.UUID(int=(mix_key(key, 1) << 96) | (mix_key(key, 2) << 64) | (mix_key(key, 3) << 32) | mix_key(key, 4))
+    user = uuid.UUID(
+        int=(mix_key(key, 1) << 96) | (mix_key(key, 2) << 64) | (mix_key(key, 3) << 32) | mix_key(key, 4)
+    )
     fields = [
         ("MPP", _format_number(mpp)),
         ("AppMag", _format_number(app_mag)),
@@ -118,7 +118,9 @@ def write_svs(
         raise ValueError("tile_size must be a multiple of 16")
     model = TissueModel(seed, width, height, mpp=mpp)
     levels = pyramid_levels(width, height, tile_size, _LEVEL_FACTOR)
-    props = aperio_properties(width=width, height=height, mpp=mpp, app_mag=app_mag, seed=seed, barcode=barcode)
+    props = aperio_properties(
+        width=width, height=height, mpp=mpp, app_mag=app_mag, seed=seed, barcode=barcode
+    )
     geometry = f"{width}x{height} [0,0 {width}x{height}] ({tile_size}x{tile_size})"
     compression = f"JPEG/RGB Q={quality}"
 
@@ -168,7 +170,7 @@ def write_svs(
         tif.write(
             macro,
             compression="jpeg",
-                    compressionargs={"level": 90},
+            compressionargs={"level": 90},
             rowsperstrip=macro.shape[0],
             subfiletype=9,
             description=f"{APERIO_HEADER}\r\nmacro {macro.shape[1]}x{macro.shape[0]}",

@@ -265,7 +265,9 @@ class _Octaves:
                 out += _value_noise(xs, ys, spacing, mix_key(self.key, i), amplitude * weight)
         return out
 
-    def render(self, grid: _Grid, footprint: np.ndarray | None = None, extra_coarse: np.ndarray | None = None) -> np.ndarray:
+    def render(
+        self, grid: _Grid, footprint: np.ndarray | None = None, extra_coarse: np.ndarray | None = None
+    ) -> np.ndarray:
         """Evaluate on a tile.
 
         Octaves much coarser than a level pixel are summed on the coarse grid
@@ -524,14 +526,21 @@ class TissueModel:
         return (boxes[0],), (boxes[1], boxes[2]), (boxes[3],)
 
     @staticmethod
-    def _box_influence(boxes: Sequence[Box], ramp: float, xs: np.ndarray, ys: np.ndarray) -> np.ndarray | None:
+    def _box_influence(
+        boxes: Sequence[Box], ramp: float, xs: np.ndarray, ys: np.ndarray
+    ) -> np.ndarray | None:
         """1 inside any box, smoothly falling to 0 at `ramp` px outside it.
 
         Returns None when no box is near, so most tiles skip the work.
         """
         out: np.ndarray | None = None
         for box in boxes:
-            if xs[-1] < box.x - ramp or xs[0] > box.x1 + ramp or ys[-1] < box.y - ramp or ys[0] > box.y1 + ramp:
+            if (
+                xs[-1] < box.x - ramp
+                or xs[0] > box.x1 + ramp
+                or ys[-1] < box.y - ramp
+                or ys[0] > box.y1 + ramp
+            ):
                 continue
             dx = np.maximum(np.maximum(box.x - xs, xs - box.x1), 0.0).astype(np.float32)
             dy = np.maximum(np.maximum(box.y - ys, ys - box.y1), 0.0).astype(np.float32)
@@ -561,7 +570,10 @@ class TissueModel:
             # give the very same pixels since everything is global.
             rows = max(1, _MAX_BAND_PIXELS // w)
             return np.concatenate(
-                [self._paint(level_downsample, x0, y, w, min(rows, y0 + h - y)) for y in range(y0, y0 + h, rows)]
+                [
+                    self._paint(level_downsample, x0, y, w, min(rows, y0 + h - y))
+                    for y in range(y0, y0 + h, rows)
+                ]
             )
         return self._paint(level_downsample, x0, y0, w, h)
 

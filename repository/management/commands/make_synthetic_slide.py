@@ -30,7 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--height", type=int, default=4096)
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--tile-size", type=int, default=256)
-        parser.add_argument("--mpp", type=float, default=0.25, help="micrometres per pixel at full resolution")
+        parser.add_argument(
+            "--mpp", type=float, default=0.25, help="micrometres per pixel at full resolution"
+        )
         parser.add_argument("--app-mag", type=float, default=40, help="objective magnification (svs, dicom)")
         parser.add_argument("--quality", type=int, default=85, help="JPEG quality of the tiles")
         parser.add_argument("--patient-name", default="DOE^JANE", help="shown on the label (svs, dicom)")

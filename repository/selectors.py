@@ -1,0 +1,84 @@
+"""Reads for the public catalogue and landing pages.
+
+Only released datasets are public. Facet counts come from `DatasetFacet` in one
+grouped query, so the number of queries does not grow with the result size.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
+
+from repository.models import DatasetFacet, DatasetStatus, DatasetVersion
+
+FACETS = {
+    "species": "Species",
+    "anatomical_site": "Anatomical site",
+    "stain": "Stain",
+    "diagnosis": "Diagnosis",
+    "specimen_type": "Specimen type",
+    "clinical": "Clinical or non-clinical",
+    "access_type": "Access type",
+    "organisation": "Organisation",
+    "year": "Year",
+}
+SORTS = {
+    "newest": "-published_at",
+    "oldest": "published_at",
+    "title": "title",
+    "images": "-images_count",
+}
+
+
+def public_versions() -> QuerySet[DatasetVersion]:
+    """The latest version of every released or deprecated dataset."""
+    return DatasetVersion.objects.filter(
+        dataset__status__in=[DatasetStatus.RELEASED, DatasetStatus.DEPRECATED],
+        dataset__latest_version=F("pk"),
+    )
+
+
+def _text_search(queryset: QuerySet, q: str) -> QuerySet:
+    if connection.vendor == "postgresql":
+        return queryset.annotate(_document=SearchVector("search_text", config="english")).filter(
+            _document=SearchQuery(q, config="english", search_type="websearch")
+        )
+    condition = Q()
+    for word in q.split():
+        condition &= Q(search_text__icontains=word)
+    return queryset.filter(condition)
+
+
+def dataset_catalogue(*, q: str = "", filters: dict[str, list[str]] | None = None,
+                      sort: str = "newest") -> QuerySet[DatasetVersion]:
+    queryset = public_versions()
+    if q.strip():
+        queryset = _text_search(queryset, q.strip())
+    for facet, values in (filters or {}).items():
+        if facet in FACETS and values:
+            queryset = queryset.filter(pk__in=DatasetFacet.objects.filter(facet=facet, value__in=values)
+                                       .values("version_id"))
+    return queryset.select_related("dataset", "dataset__organisation").order_by(SORTS.get(sort, SORTS["newest"]), "pk")
+
+
+def catalogue_facet_counts(queryset: QuerySet[DatasetVersion]) -> dict[str, list[tuple[str, int]]]:
+    rows = (DatasetFacet.objects.filter(version_id__in=queryset.order_by().values("pk"))
+            .values("facet", "value").annotate(count=Count("id")).order_by("facet", "-count", "value"))
+    counts: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for row in rows:
+        counts[row["facet"]].append((row["value"], row["count"]))
+    return {facet: counts.get(facet, []) for facet in FACETS}
+
+
+def dataset_version_public(*, accession: str, number: int | None = None) -> DatasetVersion | None:
+    versions = DatasetVersion.objects.filter(
+        dataset__accession=accession,
+        dataset__status__in=[DatasetStatus.RELEASED, DatasetStatus.DEPRECATED, DatasetStatus.WITHDRAWN],
+        published_at__isnull=False,
+    ).select_related("dataset", "dataset__organisation")
+    if number is None:
+        return versions.filter(dataset__latest_version=F("pk")).first()
+    return versions.filter(number=number).first()

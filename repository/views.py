@@ -1,0 +1,50 @@
+"""Public catalogue and dataset landing pages (server-rendered, no login needed)."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from repository.selectors import (
+    FACETS,
+    SORTS,
+    catalogue_facet_counts,
+    dataset_catalogue,
+    dataset_version_public,
+)
+
+PAGE_SIZE = 20
+
+
+@require_GET
+def catalogue(request):
+    q = request.GET.get("q", "")
+    sort = request.GET.get("sort", "newest")
+    filters = {facet: request.GET.getlist(facet) for facet in FACETS if request.GET.getlist(facet)}
+    versions = dataset_catalogue(q=q, filters=filters, sort=sort)
+    page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
+    facets = [
+        {"name": name, "label": FACETS[name], "values": [
+            {"value": value, "count": count, "selected": value in filters.get(name, [])}
+            for value, count in values
+        ]}
+        for name, values in catalogue_facet_counts(versions).items()
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "repository/catalogue.html", {
+        "page": page, "q": q, "sort": sort, "sorts": SORTS, "facets": facets,
+        "filters": filters, "query_without_page": query.urlencode(),
+    })
+
+
+@require_GET
+def landing_page(request, accession: str, number: int | None = None):
+    version = dataset_version_public(accession=accession, number=number)
+    if version is None:
+        raise Http404("No published dataset has this accession.")
+    versions = version.dataset.versions.filter(published_at__isnull=False).order_by("-number")
+    return render(request, "repository/landing_page.html", {
+        "version": version, "dataset": version.dataset, "versions": versions,
+        "summary": version.summary,
+    })
