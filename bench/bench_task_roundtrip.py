@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kombu.exceptions import OperationalError
+
 from bench.core import Goal, Outcome, Result
 from bench.processes import celery_worker, echo_process
 from bench.roundtrip import Burst, CeleryPinger, RawPinger, burst, sequential, wait_ready
@@ -35,6 +37,7 @@ def run() -> Outcome:
     broker = settings.CELERY_BROKER_URL.split(":", 1)[0]
     logs = settings.VAR_DIR / "logs"
     deadline = Deadline(TOTAL_SECONDS)
+    _check_broker(app)
     _purge(app, [*QUEUES, RAW_REQUESTS, RAW_REPLIES])
     try:
         # Both far ends start together; their start-up overlaps.
@@ -110,9 +113,20 @@ def _report_burst(label: str, result: Burst) -> Burst:
     return result
 
 
+def _check_broker(app: Any) -> None:
+    """Fail in seconds, not after kombu's long reconnect back-off, when the broker is down."""
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=2, interval_start=0.5, interval_step=0.5)
+
+
 def _purge(app: Any, queues: list[str]) -> None:
     """Drop messages left by an earlier, interrupted run so they are not counted."""
     with app.connection_for_write() as conn:
+        try:
+            conn.ensure_connection(max_retries=2, interval_start=0.5, interval_step=0.5)
+        except OperationalError as exc:
+            print(f"task_roundtrip: cannot purge the queues, broker unreachable: {exc}")
+            return
         for queue in queues:
             try:
                 conn.default_channel.queue_purge(queue)

@@ -36,6 +36,8 @@ def _configure(settings) -> None:
             data_folder_out=str(queue_dir / "queue"),
             processed_folder=str(queue_dir / "processed"),
             store_processed=False,
+            # The default of 1 s makes every task wait up to a second for pickup.
+            polling_interval=0.1,
         )
     if settings.CELERY_RESULT_BACKEND.startswith("file://"):
         os.makedirs(settings.CELERY_RESULT_BACKEND.removeprefix("file://"), exist_ok=True)
