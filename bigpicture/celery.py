@@ -29,12 +29,13 @@ def _configure(settings) -> None:
     }
     if settings.CELERY_BROKER_URL.startswith("filesystem"):
         queue_dir = settings.CELERY_BROKER_DIR
-        for sub in ("queue", "processed"):
+        for sub in ("queue", "processed", "control"):
             (queue_dir / sub).mkdir(parents=True, exist_ok=True)
         transport_options.update(
             data_folder_in=str(queue_dir / "queue"),
             data_folder_out=str(queue_dir / "queue"),
             processed_folder=str(queue_dir / "processed"),
+            control_folder=str(queue_dir / "control"),
             store_processed=False,
             # The default of 1 s makes every task wait up to a second for pickup.
             polling_interval=0.1,
