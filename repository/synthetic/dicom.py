@@ -7,18 +7,21 @@ that wsidicom reads natively.  JPEG tiles are copied without re-encoding.
 Patient, study, equipment and label metadata are given to wsidicomizer as a
 `WsiDicomizerMetadata` so the instances carry the fake patient name and
 barcode (useful for de-identification tests).  UIDs come from a seeded
-generator, so the same arguments give the same UIDs; files are not promised
-to be byte-identical across runs (wsidicom may stamp creation times).
+generator, so the same arguments give the same UIDs and file names; the
+files still differ between runs in ContentDate/ContentTime, which wsidicom
+stamps from the clock when it writes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import tempfile
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from pydicom.uid import UID, generate_uid
+from pydicom.uid import UID
 from wsidicom import WsiDicom
 from wsidicom.metadata import Equipment, Label, Patient, Series, Slide, Study
 from wsidicomizer import WsiDicomizer
@@ -29,11 +32,16 @@ from .svs import write_svs
 
 
 def seeded_uid_generator(seed: int) -> Callable[[], UID]:
-    """UIDs (2.25 root) derived from the seed and a counter: reproducible."""
+    """UIDs under the 2.25 (UUID) root derived from the seed and a counter.
+
+    pydicom's `generate_uid(prefix=None)` is always random, so the UUID is
+    built here from a hash instead: same seed, same sequence of UIDs.
+    """
     counter = itertools.count()
 
     def generate() -> UID:
-        return generate_uid(prefix=None, entropy_srcs=["bigpicture-synthetic", str(seed), str(next(counter))])
+        digest = hashlib.sha256(f"bigpicture-synthetic|{seed}|{next(counter)}".encode()).digest()
+        return UID(f"2.25.{uuid.UUID(bytes=digest[:16], version=4).int}")
 
     return generate
 

@@ -126,7 +126,7 @@ def write_svs(
 
     label = render_label(patient_name, barcode)
     macro, label_box = render_macro(model, label)
-    thumbnail = model.thumbnail(min(_THUMBNAIL_MAX, max(width, height) // _LEVEL_FACTOR))
+    thumbnail = model.thumbnail(max(1, min(_THUMBNAIL_MAX, max(width, height) // _LEVEL_FACTOR)))
     bigtiff = width * height * 3 > _BIGTIFF_RAW_BYTES
     # Keep tifffile from adding its own tags; they would carry no information
     # and real Aperio files do not have them.

@@ -649,8 +649,12 @@ class TissueModel:
         out = np.zeros((grid.h, grid.w), dtype=np.float32)
         for pop in self._nuclei:
             if pop.mean_radius / ds >= 1.5:
-                softness = np.float32(max(ds, 1.0)) if footprint is None else footprint * np.float32(1.5)
-                mask = pop.render(grid, softness)
+                # Edge ~ one pixel wide; in blurred regions 1.5x the blur, with
+                # no step where the blur ramp ends (footprint == ds there).
+                softness: np.ndarray | np.float32 = np.float32(ds)
+                if footprint is not None:
+                    softness = footprint * np.float32(1.5) - np.float32(0.5 * ds)
+                mask = pop.render(grid, np.maximum(softness, np.float32(1.0)))
             else:
                 # Nuclei of a pixel or two: render their expected coverage,
                 # the average a downsampler would have produced.

@@ -142,7 +142,9 @@ def test_tissue_model_is_seamless_and_deterministic() -> None:
     right = model.tile(1, x + 256, y, 256, 256)
     joined = np.concatenate([left, right], axis=1)
     assert np.abs(whole.astype(int) - joined.astype(int)).max() <= 1
-    assert np.array_equal(TissueModel(5, 20000, 20000).tile(4, 100, 200, 64, 64), model.tile(4, 100, 200, 64, 64))
+    assert np.array_equal(
+        TissueModel(5, 20000, 20000).tile(4, 100, 200, 64, 64), model.tile(4, 100, 200, 64, 64)
+    )
     assert not np.array_equal(TissueModel(6, 20000, 20000).tile(1, x, y, 64, 64), model.tile(1, x, y, 64, 64))
 
 
@@ -186,6 +188,8 @@ def test_ome_tiff_pyramid_with_physical_size(tmp_path: Path) -> None:
 # -- DICOM ---------------------------------------------------------------------
 
 
+# wsidicom still calls a pydicom helper that pydicom 3 deprecates.
+@pytest.mark.filterwarnings("ignore:get_frame_offsets is deprecated:DeprecationWarning")
 def test_dicom_conversion_opens_in_wsidicom(tmp_path: Path) -> None:
     from wsidicom import WsiDicom
 
@@ -203,6 +207,10 @@ def test_dicom_conversion_opens_in_wsidicom(tmp_path: Path) -> None:
         assert region.shape == (128, 128, 3)
         assert region.mean() < 235  # tissue, not glass
         assert wsi.labels is not None and wsi.overviews is not None
+    # UIDs (and so file names) are seeded; the files themselves carry the
+    # write time, so only the names are compared.
+    again = write_dicom_wsi(tmp_path / "again", width=WIDTH, height=HEIGHT, seed=SEED)
+    assert [p.name for p in again.files] == [p.name for p in info.files]
 
 
 # -- Memory --------------------------------------------------------------------
@@ -217,23 +225,32 @@ def test_large_svs_is_written_in_constant_memory(tmp_path: Path) -> None:
     size = 20000
     raw = size * size * 3  # 1.2 GB if it were ever held in memory
     rss_before = _current_rss_bytes()
-    tracemalloc.start()
-    try:
-        info = write_svs(tmp_path / "large.svs", width=size, height=size, seed=1)
-        _, traced_peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    # ru_maxrss is the process's lifetime peak (KiB on Linux): comparing it to
-    # the RSS before writing over-estimates growth, which is the safe side.
+    info = write_svs(tmp_path / "large.svs", width=size, height=size, seed=1)
+    # ru_maxrss is the process's lifetime peak (KiB on Linux): comparing it
+    # with the RSS before writing over-estimates the growth, the safe side.
+    # (tracemalloc would be more precise but doubles the run time here.)
     rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - rss_before
-    assert traced_peak < raw / 20
-    assert rss_growth < raw / 6
+    assert rss_growth < raw / 8
     assert info.levels[0] == (size, size) and len(info.levels) == 4
     with tifffile.TiffFile(info.path) as tif:
         assert tif.is_svs
         page = tif.pages.first
         assert page.shape == (size, size, 3)
         assert len(page.dataoffsets) == (size // 256 + 1) ** 2
+
+
+def test_painting_memory_does_not_grow_with_slide_size(tmp_path: Path) -> None:
+    peaks = []
+    for size in (2048, 4096):
+        tracemalloc.start()
+        try:
+            write_svs(tmp_path / f"{size}.svs", width=size, height=size, seed=2)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    # 4x the pixels, about the same peak (thumbnail and macro dominate).
+    assert peaks[1] < 1.25 * peaks[0] + 4e6
+    assert peaks[1] < 64e6
 
 
 # -- CLI -----------------------------------------------------------------------
