@@ -77,6 +77,7 @@ class EntityReader:
         self.set_element = set_element
         self.problems: list[Problem] = problems if problems is not None else []
         self.count = 0  # entities seen, including skipped ones
+        self._context: etree.iterparse | None = None
 
     def _problem(self, rule: str, line: int, message: str, element: str = "") -> None:
         self.problems.append(Problem(rule=rule, message=message, file=self.label, line=line, element=element))
@@ -96,10 +97,18 @@ class EntityReader:
         try:
             yield from self._iterate()
         except etree.XMLSyntaxError as exc:
-            message = exc.msg or str(exc)
-            rule = "xml.entity" if "entity" in message.lower() else "xml.malformed"
-            self._problem(rule, exc.lineno or 0, f"the XML is not well-formed ({message}); fix the file so "
-                                                 "that it parses (e.g. with `xmllint --noout`).")
+            # With entity resolution off, lxml's exception can be vague; its log has the first real error.
+            log = self._context.error_log if self._context is not None else exc.error_log
+            first = next(iter(log), None) if log else None
+            message = first.message if first is not None else (exc.msg or str(exc))
+            line = first.line if first is not None else (exc.lineno or 0)
+            if "entity" in message.lower():
+                self._problem("xml.entity", line, f"{message}: MetaFleX files may only use the predefined "
+                                                  "entities (&amp; &lt; &gt; &quot; &apos;); write the text "
+                                                  "itself instead.")
+            else:
+                self._problem("xml.malformed", line, f"the XML is not well-formed ({message}); fix the file so "
+                                                     "that it parses (e.g. check it with `xmllint --noout`).")
 
     def _root_kinds(self, root: etree._Element) -> tuple[str, ...] | None:
         tag = root.tag
@@ -121,7 +130,7 @@ class EntityReader:
         return None
 
     def _iterate(self) -> Iterator[Entity]:
-        context = etree.iterparse(str(self.path), **_parser_kwargs())
+        context = self._context = etree.iterparse(str(self.path), **_parser_kwargs())
         depth = 0
         entity_depth = 1
         allowed: tuple[str, ...] = ()

@@ -88,11 +88,7 @@ def match_sequence(parent: etree._Element, model: tuple[Child | Choice, ...], ct
                    ) -> list[tuple[Child, list[etree._Element]]]:
     """Assign child elements to the model in order; report order, count and missing problems."""
     slots: list[tuple[Child | Choice, list[etree._Element]]] = [(p, []) for p in model]
-    index_of: dict[str, int] = {}
-    for i, particle in enumerate(model):
-        for name in (particle.names if isinstance(particle, Choice) else (particle.name,)):
-            index_of[name] = i
-    expected = ", ".join(_particle_label(p) for p in model)
+    index_of, expected = _model_index(model)
     position = 0
     for el in _elements(parent):
         name = _name(el)
@@ -122,6 +118,22 @@ def match_sequence(parent: etree._Element, model: tuple[Child | Choice, ...], ct
             els = els[: particle.max]
         result.append((particle, els))
     return result
+
+
+_MODEL_INDEX: dict[int, tuple[tuple[Child | Choice, ...], dict[str, int], str]] = {}
+
+
+def _model_index(model: tuple[Child | Choice, ...]) -> tuple[dict[str, int], str]:
+    """Element name -> particle position, and the human list of the order (cached: models are constants)."""
+    cached = _MODEL_INDEX.get(id(model))
+    if cached is None or cached[0] is not model:
+        index_of: dict[str, int] = {}
+        for i, particle in enumerate(model):
+            for name in (particle.names if isinstance(particle, Choice) else (particle.name,)):
+                index_of[name] = i
+        cached = (model, index_of, ", ".join(_particle_label(p) for p in model))
+        _MODEL_INDEX[id(model)] = cached
+    return cached[1], cached[2]
 
 
 def _particle_label(p: Child | Choice) -> str:
@@ -298,6 +310,8 @@ def read_value(el: etree._Element, child: Child, ctx: _Ctx) -> Any:
     if _nil(el, child.nillable, ctx):
         return None
     text = _text(el, ctx)
+    if XSI_NIL in el.attrib:  # misused nil, already reported
+        return text
     if child.type == "enum" and text not in child.enum:
         ctx.add("schema.enumeration", el, f"{text!r} is not allowed in <{child.name}>; use one of: "
                                           f"{', '.join(repr(e) for e in child.enum)}.")

@@ -1,0 +1,142 @@
+"""Validate a MetaFleX 2.0 submission bundle and report every problem.
+
+Memory design (two passes):
+
+1. `validate_bundle` streams each XML file once (`parse.EntityReader`),
+   checking each entity as it goes (structure, accessions, context rules,
+   files and checksums) and keeping only small facts: the alias index (kind,
+   location and accession per alias), pending references, the set of listed
+   file paths, counts, and the five singleton entities. Entities are dropped
+   right after their checks. For 65,407 images that is a few tens of MB.
+2. The importer then iterates the big collections again from disk through
+   the returned `Bundle` (`iter_images()`, `iter_samples()`, ...).
+
+A `Bundle` is returned only when the report has no errors; warnings do not
+block it. Always show `report.format()` (or `report.to_json()`) to the user.
+
+Rule ids (stable; `Problem.rule`):
+
+- xml.malformed, xml.entity: the file is not well-formed / declares a DOCTYPE.
+- layout.missing_file, layout.not_a_directory: bundle layout.
+- schema.required, schema.unexpected, schema.order, schema.occurs,
+  schema.enumeration, schema.pattern, schema.nil, schema.choice: XSD rules.
+- observation.target: an observation needs exactly one target reference.
+- alias.duplicate, ref.unresolved, ref.kind, ref.accession: aliases and references.
+- bundle.cardinality, observer.unreferenced: bundle-level counts.
+- attribute.mandatory, attribute.value, short_name.too_long: context rules (`rules.py`).
+- file.missing, file.checksum, file.unlisted, file.path_escape, file.duplicate: data files.
+- accession.supplied, accession.format: accessions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from .bundle import SINGLETONS, Bundle
+from .files import FileChecker
+from .parse import EntityReader
+from .refs import AliasIndex, check_accessions
+from .rules import check_attributes, context_of, policy_type_of_dataset
+from .schema import BUNDLE_FILE_BY_NAME, ENTITIES, FILE_OF_KIND
+from .types import Entity, Problem, Report
+
+# Policy first: it decides the clinical/non-clinical context for the rest.
+ORDER = ("policy", "dataset", "landing_page", "rems", "organisation", "staining", "sample", "image",
+         "annotation", "observer", "observation")
+AT_LEAST_ONE = ("image", "slide", "staining", "block", "specimen", "biological_being", "observation")
+
+
+def _policy_context(root: Path) -> str | None:
+    """Peek at the policy so context rules apply from the first entity on."""
+    path = root / BUNDLE_FILE_BY_NAME["policy"].path
+    if not path.is_file():
+        return None
+    for entity in EntityReader(path, kinds=("policy",), problems=[]):
+        return policy_type_of_dataset(entity)
+    return None
+
+
+def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False,
+                    verify_checksums: bool = True) -> tuple[Bundle | None, Report]:
+    """Validate the bundle at `bundle_dir`; return (Bundle if no errors, Report)."""
+    root = Path(bundle_dir)
+    report = Report()
+    if not root.is_dir():
+        report.add(Problem(rule="layout.not_a_directory", file=str(root),
+                           message="the bundle must be a directory (DATASET_<name>/ with METADATA/, IMAGES/, "
+                                   "PRIVATE/ and LANDING_PAGE/); check the path."))
+        return None, report
+
+    type_of_dataset = _policy_context(root)
+    context = context_of(type_of_dataset)
+    index = AliasIndex()
+    files = FileChecker(root, verify_checksums=verify_checksums)
+    counts: Counter[str] = Counter()
+    singletons: dict[str, Entity] = {}
+    unreadable: set[str] = set()
+
+    for name in ORDER:
+        bundle_file = BUNDLE_FILE_BY_NAME[name]
+        path = root / bundle_file.path
+        if not path.is_file():
+            if bundle_file.required:
+                report.add(Problem(rule="layout.missing_file", file=bundle_file.path, element=bundle_file.set_element,
+                                   message=f"{bundle_file.path} is missing; every bundle needs it "
+                                           f"(root element <{bundle_file.set_element}>)."))
+                unreadable.update(bundle_file.kinds)
+            continue
+        problems: list[Problem] = []
+        reader = EntityReader(path, label=bundle_file.path, allowed=bundle_file.kinds,
+                              set_element=bundle_file.set_element, problems=problems)
+        for entity in reader:
+            counts[entity.kind] += 1
+            if entity.kind in SINGLETONS:
+                singletons.setdefault(entity.kind, entity)
+            problems.extend(check_accessions(entity, allow=allow_accessions))
+            problems.extend(check_attributes(entity, context))
+            problems.extend(index.add(entity))
+            element = "SAMPLE_IMAGE_FILE" if entity.kind == "landing_page" else "FILE"
+            for entry in entity.files:
+                files.check(entity, entry, element)
+        if any(p.rule.startswith("xml.") for p in problems):
+            unreadable.update(bundle_file.kinds)
+        report.extend(problems)
+
+    report.extend(index.resolve(skip_kinds=unreadable))
+    report.extend(_cardinality(counts, unreadable, index, root))
+    # A file we could not read lists files we cannot know about: no unlisted noise then.
+    if not unreadable & {"image", "annotation", "landing_page"}:
+        files.check_unlisted()
+    report.extend(files.problems)
+    if not report.ok or any(k not in singletons for k in SINGLETONS):
+        return None, report
+    return Bundle(root=root, dataset=singletons["dataset"], policy=singletons["policy"],
+                  landing_page=singletons["landing_page"], rems=singletons["rems"],
+                  organisation=singletons["organisation"], type_of_dataset=type_of_dataset,
+                  context=context, counts=dict(counts)), report
+
+
+def _cardinality(counts: Counter[str], unreadable: set[str], index: AliasIndex, root: Path) -> list[Problem]:
+    problems: list[Problem] = []
+    for kind in (*SINGLETONS, *AT_LEAST_ONE):
+        if kind in unreadable:
+            continue
+        n = counts[kind]
+        element = ENTITIES[kind].element
+        where = FILE_OF_KIND[kind].path
+        if kind in SINGLETONS and n != 1:
+            problems.append(Problem(rule="bundle.cardinality", file=where, element=element,
+                                    message=f"the bundle must have exactly one <{element}>, but has {n}; "
+                                            f"{'add one' if n == 0 else 'keep only one'} in {where}."))
+        elif kind not in SINGLETONS and n == 0:
+            problems.append(Problem(rule="bundle.cardinality", file=where, element=element,
+                                    message=f"the bundle must have at least one <{element}>; add one to {where}."))
+    if "observation" not in unreadable:
+        for alias, known in index.known.items():
+            if known.kind == "observer" and alias not in index.referenced_observers:
+                problems.append(Problem(rule="observer.unreferenced", file=known.file, line=known.line,
+                                        element="OBSERVER", alias=alias,
+                                        message=f"observer {alias!r} is not referenced by any observation; "
+                                                "add an OBSERVER_REF to its observations or remove it."))
+    return problems

@@ -1,0 +1,269 @@
+"""One broken bundle per validation rule: exactly that rule is reported, with file, line and alias."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from repository.metaflex import validate_bundle
+from repository.metaflex.types import Report
+from tests.repository.metaflex_bundles import BundleBuilder, E, c_attr, nil, ref, s_attr
+
+
+@dataclass
+class Case:
+    rule: str
+    file: str
+    alias: str
+    before: Callable[[BundleBuilder], None] = lambda b: None
+    after: Callable[[Path], None] = lambda root: None
+    clinical: bool = True
+    allow_accessions: bool = False
+    line: bool = True  # the problem points at a line
+
+
+def assert_only(report: Report, case: Case) -> None:
+    assert report.errors, "expected an error"
+    assert {p.rule for p in report.errors} == {case.rule}, report.format()
+    hits = [p for p in report.errors if p.file == case.file and p.alias == case.alias]
+    assert hits, report.format()
+    if case.line:
+        assert all(p.line > 0 for p in hits), report.format()
+    assert all(p.message for p in report.problems)
+
+
+def _set_text(file: str, path: str, text: str) -> Callable[[BundleBuilder], None]:
+    def apply(b: BundleBuilder) -> None:
+        b.find(file, path).text = text
+    return apply
+
+
+def _remove(file: str, path: str) -> Callable[[BundleBuilder], None]:
+    return lambda b: b.remove(file, path)
+
+
+def _append(file: str, path: str, make: Callable[[], object]) -> Callable[[BundleBuilder], None]:
+    return lambda b: b.find(file, path).append(make())
+
+
+def _swap_image_type(b: BundleBuilder) -> None:
+    image = b.find("image", "IMAGE[@alias='img1']")
+    image_type = image.find("IMAGE_TYPE")
+    image.remove(image_type)
+    image.insert(0, image_type)
+
+
+def _dup_short_name(b: BundleBuilder) -> None:
+    short = b.find("dataset", "DATASET/SHORT_NAME")
+    short.addnext(E("SHORT_NAME", "AGAIN"))
+
+
+def _nil_title(b: BundleBuilder) -> None:
+    title = b.find("dataset", "DATASET/TITLE")
+    title.addnext(nil("TITLE"))
+    title.getparent().remove(title)
+
+
+def _both_staining_options(b: BundleBuilder) -> None:
+    b.find("staining", "STAINING[@alias='stain-he']/PROCEDURE_INFORMATION").addnext(
+        E("STAIN", s_attr("target", "x")))
+
+
+def _two_targets(b: BundleBuilder) -> None:
+    b.find("observation", "OBSERVATION[@alias='obsv1']/SLIDE_REF").addnext(ref("IMAGE_REF", "img1"))
+
+
+def _duplicate_alias(b: BundleBuilder) -> None:
+    b.trees["sample"].append(E("SLIDE", ref("CREATED_FROM_REF", "block1"),
+                               ref("STAINING_INFORMATION_REF", "stain-he"), E("ATTRIBUTES"), alias="block1"))
+
+
+def _second_policy(b: BundleBuilder) -> None:
+    b.trees["policy"].append(E("POLICY", ref("DATASET_REF", "ds1"), E(
+        "ATTRIBUTES", s_attr("type_of_dataset", "Clinical/Anonymized"), s_attr("type_of_access", "Direct")),
+        alias="policy2"))
+
+
+def _extra_observer(b: BundleBuilder) -> None:
+    b.trees["observer"].append(E("OBSERVER", E("OBSERVER_TYPE", "Machine"), E("ATTRIBUTES"), alias="algo1"))
+
+
+def _malformed(root: Path) -> None:
+    (root / "METADATA/observer.xml").write_text('<?xml version="1.0"?>\n<OBSERVER_SET>\n<OBSERVER alias="x">\n')
+
+
+def _doctype(root: Path) -> None:
+    path = root / "METADATA/observer.xml"
+    text = path.read_text()
+    path.write_text(text.replace("<OBSERVER_SET", '<!DOCTYPE OBSERVER_SET [<!ENTITY x "y">]>\n<OBSERVER_SET', 1))
+
+
+def _accession_on(file: str, path: str, value: str) -> Callable[[BundleBuilder], None]:
+    return lambda b: b.find(file, path).set("accession", value)
+
+
+def _wrong_ref_accession(b: BundleBuilder) -> None:
+    b.find("sample", "SLIDE[@alias='slide1']").set("accession", "aa-sample-abcdef-ghjkmn")
+    b.find("image", "IMAGE[@alias='img1']/IMAGE_OF").set("accession", "aa-sample-zzzzzz-zzzzzz")
+
+
+def _complements_without_accession(b: BundleBuilder) -> None:
+    b.find("dataset", "DATASET/OBSERVATION_REF[last()]").addnext(ref("COMPLEMENTS_DATASET_REF", "other"))
+
+
+CASES: dict[str, Case] = {
+    "xml.malformed": Case("xml.malformed", "METADATA/observer.xml", "", after=_malformed),
+    "xml.entity": Case("xml.entity", "METADATA/observer.xml", "", after=_doctype),
+    "layout.missing_file": Case("layout.missing_file", "METADATA/observer.xml", "", line=False,
+                                after=lambda root: (root / "METADATA/observer.xml").unlink()),
+    "schema.required": Case("schema.required", "METADATA/dataset.xml", "ds1", _remove("dataset", "DATASET/TITLE")),
+    "schema.required.ref": Case("schema.required", "METADATA/sample.xml", "slide2",
+                                _remove("sample", "SLIDE[@alias='slide2']/CREATED_FROM_REF")),
+    "schema.unexpected": Case("schema.unexpected", "METADATA/sample.xml", "slide1",
+                              _append("sample", "SLIDE[@alias='slide1']", lambda: E("COLOR", "blue"))),
+    "schema.order": Case("schema.order", "METADATA/image.xml", "img1", _swap_image_type),
+    "schema.occurs": Case("schema.occurs", "METADATA/dataset.xml", "ds1", _dup_short_name),
+    "schema.enumeration": Case("schema.enumeration", "METADATA/observer.xml", "pathologist1",
+                               _set_text("observer", "OBSERVER/OBSERVER_TYPE", "Robot")),
+    "schema.enumeration.statement": Case("schema.enumeration", "METADATA/observation.xml", "obsv1",
+                                         _set_text("observation", "OBSERVATION[1]/STATEMENT/STATEMENT_STATUS",
+                                                   "Final")),
+    "schema.pattern": Case("schema.pattern", "METADATA/dataset.xml", "ds1",
+                           _set_text("dataset", "DATASET/METADATA_STANDARD", "1.4.0")),
+    "schema.pattern.decimal": Case("schema.pattern", "METADATA/image.xml", "img2",
+                                   _set_text("image", "IMAGE[@alias='img2']//MEASUREMENT_ATTRIBUTE/VALUE", "0,25")),
+    "schema.pattern.checksum": Case("schema.pattern", "METADATA/image.xml", "img1", lambda b: b.find(
+        "image", "IMAGE[@alias='img1']/FILES/FILE").set("checksum", "ABC")),
+    "schema.nil": Case("schema.nil", "METADATA/dataset.xml", "ds1", _nil_title),
+    "schema.choice": Case("schema.choice", "METADATA/staining.xml", "stain-he", _both_staining_options),
+    "observation.target.two": Case("observation.target", "METADATA/observation.xml", "obsv1", _two_targets),
+    "observation.target.none": Case("observation.target", "METADATA/observation.xml", "obsv2",
+                                    _remove("observation", "OBSERVATION[@alias='obsv2']/IMAGE_REF")),
+    "alias.duplicate": Case("alias.duplicate", "METADATA/sample.xml", "block1", _duplicate_alias),
+    "ref.unresolved": Case("ref.unresolved", "METADATA/image.xml", "img1", lambda b: b.find(
+        "image", "IMAGE[@alias='img1']/IMAGE_OF").set("alias", "no-such-slide")),
+    "ref.kind": Case("ref.kind", "METADATA/image.xml", "img1", lambda b: b.find(
+        "image", "IMAGE[@alias='img1']/IMAGE_OF").set("alias", "block1")),
+    "ref.accession": Case("ref.accession", "METADATA/image.xml", "img1", _wrong_ref_accession,
+                          allow_accessions=True),
+    "ref.accession.complements": Case("ref.accession", "METADATA/dataset.xml", "ds1",
+                                      _complements_without_accession),
+    "bundle.cardinality": Case("bundle.cardinality", "METADATA/policy.xml", "", _second_policy, line=False),
+    "observer.unreferenced": Case("observer.unreferenced", "METADATA/observer.xml", "algo1", _extra_observer),
+    "attribute.mandatory": Case("attribute.mandatory", "METADATA/sample.xml", "being1",
+                                _remove("sample", "BIOLOGICAL_BEING/ATTRIBUTES/STRING_ATTRIBUTE[TAG='sex']")),
+    "attribute.mandatory.image": Case("attribute.mandatory", "METADATA/image.xml", "img2", _remove(
+        "image", "IMAGE[@alias='img2']/ATTRIBUTES/STRING_ATTRIBUTE[TAG='scanner_model']")),
+    "attribute.mandatory.nil_attributes": Case("attribute.mandatory", "METADATA/sample.xml", "spec1", lambda b: (
+        b.find("sample", "SPECIMEN/ATTRIBUTES").addnext(nil("ATTRIBUTES")),
+        b.remove("sample", "SPECIMEN/ATTRIBUTES[1]"))),
+    "attribute.mandatory.nonclinical": Case("attribute.mandatory", "METADATA/sample.xml", "being1", _remove(
+        "sample", "BIOLOGICAL_BEING/ATTRIBUTES/STRING_ATTRIBUTE[TAG='study_group']"), clinical=False),
+    "attribute.value.sex": Case("attribute.value", "METADATA/sample.xml", "being1",
+                                _set_text("sample", "BIOLOGICAL_BEING//STRING_ATTRIBUTE[TAG='sex']/VALUE",
+                                          "Unknown")),
+    "attribute.value.age": Case("attribute.value", "METADATA/sample.xml", "spec1",
+                                _set_text("sample", "SPECIMEN//STRING_ATTRIBUTE[TAG='age_at_extraction']/VALUE",
+                                          "52 years")),
+    "attribute.value.species_scheme": Case("attribute.value", "METADATA/sample.xml", "being1", lambda b: b.find(
+        "sample", "BIOLOGICAL_BEING/ATTRIBUTES/CODE_ATTRIBUTE[TAG='animal_species']").getparent().replace(
+        b.find("sample", "BIOLOGICAL_BEING/ATTRIBUTES/CODE_ATTRIBUTE[TAG='animal_species']"),
+        c_attr("animal_species", "C14411", "CDISC", "Human"))),
+    "attribute.value.datetime": Case("attribute.value", "METADATA/image.xml", "img1", _set_text(
+        "image", "IMAGE[@alias='img1']//STRING_ATTRIBUTE[TAG='acquisition_datetime']/VALUE", "yesterday")),
+    "attribute.value.type_of_dataset_nil": Case("attribute.value", "METADATA/policy.xml", "policy1", lambda b: (
+        b.find("policy", "POLICY//STRING_ATTRIBUTE[TAG='type_of_access']/VALUE").set(
+            "{http://www.w3.org/2001/XMLSchema-instance}nil", "true"),
+        setattr(b.find("policy", "POLICY//STRING_ATTRIBUTE[TAG='type_of_access']/VALUE"), "text", None))),
+    "short_name.too_long": Case("short_name.too_long", "METADATA/dataset.xml", "ds1",
+                                _set_text("dataset", "DATASET/SHORT_NAME", "A-VERY-LONG-SHORT-NAME-FOR-A-DS")),
+    "accession.supplied": Case("accession.supplied", "METADATA/dataset.xml", "ds1",
+                               _accession_on("dataset", "DATASET", "aa-dataset-6dn9zp-yxcfb4")),
+    "accession.supplied.ref": Case("accession.supplied", "METADATA/sample.xml", "case1",
+                                   _accession_on("sample", "CASE/BIOLOGICAL_BEING_REF", "aa-sample-6dn9zp-yxcfb4")),
+    "accession.format": Case("accession.format", "METADATA/image.xml", "img1",
+                             _accession_on("image", "IMAGE[@alias='img1']", "aa-dataset-6dn9zp-yxcfb4"),
+                             allow_accessions=True),
+}
+
+
+@pytest.mark.parametrize("case_id", list(CASES))
+def test_rule_is_reported_alone(tmp_path: Path, case_id: str) -> None:
+    case = CASES[case_id]
+    builder = BundleBuilder(tmp_path, clinical=case.clinical)
+    case.before(builder)
+    root = builder.write()
+    case.after(root)
+    bundle, report = validate_bundle(root, allow_accessions=case.allow_accessions)
+    assert bundle is None
+    assert_only(report, case)
+
+
+@pytest.mark.parametrize("clinical", [True, False])
+def test_valid_bundle_has_no_problems(tmp_path: Path, clinical: bool) -> None:
+    bundle, report = validate_bundle(BundleBuilder(tmp_path, clinical=clinical).write())
+    assert report.problems == [], report.format()
+    assert bundle is not None
+    assert bundle.context == ("clinical" if clinical else "non_clinical")
+
+
+def test_long_short_name_is_fine_for_non_clinical(tmp_path: Path) -> None:
+    builder = BundleBuilder(tmp_path, clinical=False)
+    builder.find("dataset", "DATASET/SHORT_NAME").text = "A-VERY-LONG-SHORT-NAME-FOR-A-DS"
+    _, report = validate_bundle(builder.write())
+    assert report.ok, report.format()
+
+
+def test_non_clinical_rules_do_not_apply_to_clinical(tmp_path: Path) -> None:
+    # The clinical builder has no study_group/animal_strain: no problem.
+    _, report = validate_bundle(BundleBuilder(tmp_path, clinical=True).write())
+    assert report.ok
+
+
+def test_complements_dataset_ref_by_accession_is_exposed(tmp_path: Path) -> None:
+    builder = BundleBuilder(tmp_path)
+    builder.find("dataset", "DATASET/OBSERVATION_REF[last()]").addnext(
+        E("COMPLEMENTS_DATASET_REF", alias="older", accession="aa-dataset-6dn9zp-yxcfb4"))
+    bundle, report = validate_bundle(builder.write())
+    assert report.ok, report.format()
+    assert [r.accession for r in bundle.complements] == ["aa-dataset-6dn9zp-yxcfb4"]
+
+
+def test_accessions_allowed_on_reimport(tmp_path: Path) -> None:
+    builder = BundleBuilder(tmp_path)
+    builder.find("dataset", "DATASET").set("accession", "aa-dataset-6dn9zp-yxcfb4")
+    builder.find("policy", "POLICY/DATASET_REF").set("accession", "aa-dataset-6dn9zp-yxcfb4")
+    bundle, report = validate_bundle(builder.write(), allow_accessions=True)
+    assert report.ok, report.format()
+    assert bundle.dataset.accession == "aa-dataset-6dn9zp-yxcfb4"
+
+
+def test_all_problems_are_reported_together(tmp_path: Path) -> None:
+    builder = BundleBuilder(tmp_path)
+    for case_id in ("schema.required", "schema.enumeration", "ref.unresolved", "attribute.value.sex",
+                    "observer.unreferenced", "accession.supplied"):
+        CASES[case_id].before(builder)
+    root = builder.write()
+    (root / "IMAGES/IMAGE_img2/img2.dcm").write_bytes(b"changed")
+    (root / "IMAGES/stray.dcm").write_bytes(b"stray")
+    bundle, report = validate_bundle(root)
+    assert bundle is None
+    assert {"schema.required", "schema.enumeration", "ref.unresolved", "attribute.value", "observer.unreferenced",
+            "accession.supplied", "file.checksum", "file.unlisted"} <= report.rules()
+    text = report.format()
+    for problem in report.problems:
+        assert f"[{problem.rule}]" in text
+    assert "METADATA/observer.xml:" in text
+
+
+def test_gross_image_may_show_a_specimen(tmp_path: Path) -> None:
+    builder = BundleBuilder(tmp_path)
+    image = builder.find("image", "IMAGE[@alias='img2']")
+    image.find("IMAGE_TYPE")[0].tag = "GROSS_IMAGE"
+    image.find("IMAGE_OF").set("alias", "spec1")
+    _, report = validate_bundle(builder.write())
+    # slide2 is now unimaged, which is allowed; scanner attributes are not required for gross images.
+    assert report.ok, report.format()
