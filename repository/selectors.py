@@ -25,6 +25,8 @@ FACETS = {
     "organisation": "Organisation",
     "year": "Year",
 }
+# Deprecated datasets stay listed; withdrawn ones keep only their landing page.
+LISTED_STATUSES = (DatasetStatus.RELEASED, DatasetStatus.DEPRECATED)
 SORTS = {
     "newest": "-published_at",
     "oldest": "published_at",
@@ -36,7 +38,7 @@ SORTS = {
 def public_versions() -> QuerySet[DatasetVersion]:
     """The latest version of every released or deprecated dataset."""
     return DatasetVersion.objects.filter(
-        dataset__status__in=[DatasetStatus.RELEASED, DatasetStatus.DEPRECATED],
+        dataset__status__in=LISTED_STATUSES,
         dataset__latest_version=F("pk"),
     )
 
@@ -76,7 +78,7 @@ def catalogue_facet_counts(queryset: QuerySet[DatasetVersion]) -> dict[str, list
 def dataset_version_public(*, accession: str, number: int | None = None) -> DatasetVersion | None:
     versions = DatasetVersion.objects.filter(
         dataset__accession=accession,
-        dataset__status__in=[DatasetStatus.RELEASED, DatasetStatus.DEPRECATED, DatasetStatus.WITHDRAWN],
+        dataset__status__in=[*LISTED_STATUSES, DatasetStatus.WITHDRAWN],
         published_at__isnull=False,
     ).select_related("dataset", "dataset__organisation")
     if number is None:

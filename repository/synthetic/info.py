@@ -70,6 +70,17 @@ class SlideInfo:
         return len(self.levels)
 
     @classmethod
+    def of_tiff(cls, path: Path, *, format: str, model: TissueModel, levels, mpp: float, tile_size: int,
+                seed: int, **details: Any) -> SlideInfo:
+        """Describe a single-file TIFF slide (SVS, OME-TIFF) drawn from `model`."""
+        sha256, hashes = hash_files([path])
+        return cls(
+            path=path, files=(path,), format=format, width=model.width, height=model.height,
+            levels=tuple((w, h) for _, w, h in levels), mpp=mpp, tile_size=tile_size, seed=seed,
+            sha256=sha256, file_sha256=hashes, **cls.regions_of(model), **details,
+        )
+
+    @classmethod
     def regions_of(cls, model: TissueModel) -> dict[str, Any]:
         """The keyword arguments describing the model's planted regions."""
         return {

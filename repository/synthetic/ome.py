@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import tifffile
 
-from .info import SlideInfo, hash_files
+from .info import SlideInfo
 from .tiling import encoded_tiles, pyramid_levels
 from .tissue import TissueModel
 
@@ -80,18 +80,12 @@ def write_ome_tiff(
                 **extra,
             )
 
-    sha256, hashes = hash_files([path])
-    return SlideInfo(
-        path=path,
-        files=(path,),
+    return SlideInfo.of_tiff(
+        path,
         format="ome-tiff",
-        width=width,
-        height=height,
-        levels=tuple((w, h) for _, w, h in levels),
+        model=model,
+        levels=levels,
         mpp=mpp,
         tile_size=tile_size,
         seed=seed,
-        sha256=sha256,
-        file_sha256=hashes,
-        **SlideInfo.regions_of(model),
     )

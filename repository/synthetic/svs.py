@@ -35,7 +35,7 @@ import numpy as np
 import tifffile
 
 from .associated import render_label, render_macro
-from .info import SlideInfo, hash_files
+from .info import SlideInfo
 from .tiling import encoded_tiles, pyramid_levels
 from .tissue import TissueModel, mix_key
 
@@ -177,22 +177,16 @@ def write_svs(
             **common,
         )
 
-    sha256, hashes = hash_files([path])
-    return SlideInfo(
-        path=path,
-        files=(path,),
+    return SlideInfo.of_tiff(
+        path,
         format="svs",
-        width=width,
-        height=height,
-        levels=tuple((w, h) for _, w, h in levels),
+        model=model,
+        levels=levels,
         mpp=mpp,
         tile_size=tile_size,
         seed=seed,
-        sha256=sha256,
-        file_sha256=hashes,
         patient_name=patient_name,
         barcode=barcode,
         app_mag=app_mag,
         macro_label_box=label_box,
-        **SlideInfo.regions_of(model),
     )
