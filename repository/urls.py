@@ -1,10 +1,10 @@
 from django.urls import path
 
-from repository import views
+from repository.views import catalogue, landing
 
 app_name = "repository"
 urlpatterns = [
-    path("datasets/", views.catalogue, name="catalogue"),
-    path("datasets/<str:accession>/", views.landing_page, name="landing_page"),
-    path("datasets/<str:accession>/v/<int:number>/", views.landing_page, name="landing_page_version"),
+    path("datasets/", catalogue.catalogue, name="catalogue"),
+    path("datasets/<str:accession>/", landing.landing_page, name="landing_page"),
+    path("datasets/<str:accession>/v/<int:number>/", landing.landing_page, name="landing_page_version"),
 ]

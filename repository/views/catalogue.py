@@ -1,16 +1,14 @@
-"""Public catalogue and dataset landing pages (server-rendered, no login needed)."""
+"""The public catalogue: search, facets, sorting and pagination."""
 
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from repository.selectors import (
+from repository.selectors.catalogue import (
     FACETS,
     SORTS,
     catalogue_facet_counts,
     dataset_catalogue,
-    dataset_version_public,
 )
 
 PAGE_SIZE = 20
@@ -35,16 +33,4 @@ def catalogue(request):
     return render(request, "repository/catalogue.html", {
         "page": page, "q": q, "sort": sort, "sorts": SORTS, "facets": facets,
         "filters": filters, "query_without_page": query.urlencode(),
-    })
-
-
-@require_GET
-def landing_page(request, accession: str, number: int | None = None):
-    version = dataset_version_public(accession=accession, number=number)
-    if version is None:
-        raise Http404("No published dataset has this accession.")
-    versions = version.dataset.versions.filter(published_at__isnull=False).order_by("-number")
-    return render(request, "repository/landing_page.html", {
-        "version": version, "dataset": version.dataset, "versions": versions,
-        "summary": version.summary,
     })

@@ -1,0 +1,1 @@
+"""Reads for the repository, one module per concept."""

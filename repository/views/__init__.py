@@ -1,0 +1,1 @@
+"""Public repository pages, one module per page family."""
