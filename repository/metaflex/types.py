@@ -107,23 +107,23 @@ class FileEntry:
 # Field values hold str, None (nil), lists, dicts, and Attribute lists (STAIN,
 # PROCEDURE_INFORMATION, STATEMENT parts). Attributes are tagged in JSON so
 # they can be told apart from plain dicts on the way back.
-def _field_to_json(value: Any) -> Any:
+def field_to_json(value: Any) -> Any:
     if isinstance(value, Attribute):
         return {"__attribute__": value.to_json()}
     if isinstance(value, list):
-        return [_field_to_json(v) for v in value]
+        return [field_to_json(v) for v in value]
     if isinstance(value, dict):
-        return {k: _field_to_json(v) for k, v in value.items()}
+        return {k: field_to_json(v) for k, v in value.items()}
     return value
 
 
-def _field_from_json(value: Any) -> Any:
+def field_from_json(value: Any) -> Any:
     if isinstance(value, list):
-        return [_field_from_json(v) for v in value]
+        return [field_from_json(v) for v in value]
     if isinstance(value, dict):
         if set(value) == {"__attribute__"}:
             return Attribute.from_json(value["__attribute__"])
-        return {k: _field_from_json(v) for k, v in value.items()}
+        return {k: field_from_json(v) for k, v in value.items()}
     return value
 
 
@@ -166,7 +166,7 @@ class Entity:
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "alias": self.alias, "accession": self.accession,
-            "fields": _field_to_json(self.fields),
+            "fields": field_to_json(self.fields),
             "refs": {k: [r.to_json() for r in v] for k, v in self.refs.items()},
             "attributes": attributes_to_json(self.attributes),
             "files": [f.to_json() for f in self.files],
@@ -177,7 +177,7 @@ class Entity:
     def from_json(cls, data: dict[str, Any]) -> Entity:
         return cls(
             kind=data["kind"], alias=data["alias"], accession=data.get("accession"),
-            fields=_field_from_json(data.get("fields") or {}),
+            fields=field_from_json(data.get("fields") or {}),
             refs={k: [Ref.from_json(r) for r in v] for k, v in (data.get("refs") or {}).items()},
             attributes=attributes_from_json(data.get("attributes")),
             files=[FileEntry.from_json(f) for f in data.get("files") or []],

@@ -29,7 +29,11 @@ class MetaflexObject(models.Model):
     version = models.ForeignKey("repository.DatasetVersion", on_delete=models.CASCADE, related_name="+")
     alias = models.CharField(max_length=255)
     accession = models.CharField(max_length=40, db_index=True)
-    # Typed MetaFleX attributes, in document order: [{"kind", "tag", "value", "units", "nil"}].
+    # The entity as submitted, so an export is lossless: its own elements by XSD name,
+    # its references ({element: [{"kind", "alias", "accession"}]}) and its typed
+    # attributes ([{"kind", "tag", "value", "units", "nil"}]; null when nil).
+    fields = models.JSONField(default=dict, blank=True)
+    refs = models.JSONField(default=dict, blank=True)
     attributes = models.JSONField(default=list, blank=True, null=True)
     # SHA-256 of the object's canonical content; a new version compares it to spot changes.
     content_hash = models.CharField(max_length=64)

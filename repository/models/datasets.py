@@ -50,7 +50,11 @@ class DatasetVersion(models.Model):
     metadata_standard = models.CharField(max_length=20)
     dataset_type = models.CharField(max_length=100, blank=True)
     contact_email = models.CharField(max_length=255, blank=True)
+    # The DATASET entity as submitted (see MetaflexObject).
+    fields = models.JSONField(default=dict, blank=True)
+    refs = models.JSONField(default=dict, blank=True)
     attributes = models.JSONField(default=list, blank=True, null=True)
+    content_hash = models.CharField(max_length=64, blank=True)
     is_clinical = models.BooleanField(default=True)
     access_type = models.CharField(max_length=10, choices=AccessType.choices, default=AccessType.DIRECT)
     keywords = models.JSONField(default=list, blank=True)

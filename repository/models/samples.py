@@ -43,7 +43,7 @@ class Staining(MetaflexObject):
 
 class Slide(MetaflexObject):
     block = models.ForeignKey(Block, on_delete=models.CASCADE, related_name="slides")
-    staining = models.ForeignKey(Staining, on_delete=models.PROTECT, related_name="slides")
+    staining = models.ForeignKey(Staining, on_delete=models.CASCADE, related_name="slides")
 
     class Meta:
         constraints = version_unique_constraints("slide")

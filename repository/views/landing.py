@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from repository.selectors.catalogue import dataset_version_public
+from repository.summary import summary_rows
 
 
 @require_GET
@@ -15,5 +16,5 @@ def landing_page(request, accession: str, number: int | None = None):
     versions = version.dataset.versions.filter(published_at__isnull=False).order_by("-number")
     return render(request, "repository/landing_page.html", {
         "version": version, "dataset": version.dataset, "versions": versions,
-        "summary": version.summary,
+        "summary_rows": summary_rows(version.summary),
     })

@@ -11,7 +11,6 @@ the validator and the writer are tested against an independent source.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from pathlib import Path
 
@@ -80,6 +79,11 @@ def attrs(*attributes: etree._Element) -> etree._Element:
 
 def ref(tag: str, alias: str) -> etree._Element:
     return E(tag, alias=alias)
+
+
+def payload(name: str, size: int) -> bytes:
+    """Deterministic file content: the same bundle built twice has the same checksums."""
+    return (hashlib.sha256(name.encode()).digest() * (size // 32 + 1))[:size]
 
 
 def sha256(data: bytes) -> str:
@@ -167,7 +171,7 @@ class BundleBuilder:
                                     attrs(), alias="org1"))
         self._set("landing_page", E(
             "LANDING_PAGE", ref("DATASET_REF", "ds1"), E("REMS_ACCESS_LINK", "https://rems.example.org/1"),
-            E("SAMPLE_IMAGE_FILES", self.file_el("LANDING_PAGE/THUMBNAILS/thumb1.jpg", os.urandom(64), "jpg",
+            E("SAMPLE_IMAGE_FILES", self.file_el("LANDING_PAGE/THUMBNAILS/thumb1.jpg", payload("thumb1", 64), "jpg",
                                                  "SAMPLE_IMAGE_FILE")),
             attrs(), alias="lp1"))
 
@@ -195,7 +199,7 @@ class BundleBuilder:
     def _image(self, alias: str, slide: str) -> etree._Element:
         rel = f"IMAGES/IMAGE_{alias}/{alias}.dcm"
         return E("IMAGE", ref("IMAGE_OF", slide), E("IMAGE_TYPE", E("WSI_IMAGE")),
-                 E("FILES", self.file_el(rel, os.urandom(256), "dcm")),
+                 E("FILES", self.file_el(rel, payload(rel, 256), "dcm")),
                  attrs(s_attr("scanner_manufacturer", "Acme"), s_attr("scanner_model", "Scan 3000"),
                        s_attr("scanner_software_versions", "1.2.3"),
                        s_attr("acquisition_datetime", "2024-05-01T13:45:00"),

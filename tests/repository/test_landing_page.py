@@ -15,7 +15,7 @@ def test_latest_and_numbered_versions(client, db):
 
 
 def test_anonymous_can_read_and_sees_request_access(client, db):
-    version = DatasetVersionFactory(summary={"rows": [["Species", ["Homo sapiens"]], ["Diagnoses", None]]})
+    version = DatasetVersionFactory(summary={"species": ["Homo sapiens"], "diagnoses": None})
     page = client.get(f"/datasets/{version.dataset.accession}/").content.decode()
     assert "Request access" in page and "Homo sapiens" in page
     assert "not reported" in page and "None" not in page and "nil" not in page

@@ -1,0 +1,45 @@
+"""`import_metaflex <bundle_dir>`: the admin's path to publish a MetaFleX bundle at once."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from access.models import Organisation
+from bigpicture.errors import UserError
+from repository.services import dataset_import
+
+
+class Command(BaseCommand):
+    help = "Validate a MetaFleX 2.0 bundle and publish it as a new dataset (version). Exit status 1 on any error."
+
+    def add_arguments(self, parser):
+        parser.add_argument("bundle_dir")
+        parser.add_argument("--organisation", help="slug of the contributing organisation")
+        parser.add_argument("--dry-run", action="store_true", help="validate and rehearse; write nothing")
+        parser.add_argument("--changelog", default="", help="what changed, for a new version")
+        parser.add_argument("--json", dest="json_report", help="also write the report as JSON to this file")
+
+    def handle(self, *args, bundle_dir, organisation, dry_run, changelog, json_report, **options):
+        owner = None
+        if organisation:
+            owner = Organisation.objects.filter(slug=organisation).first()
+            if owner is None:
+                raise CommandError(f"no organisation with slug {organisation!r}; create it in the admin first")
+        try:
+            result = dataset_import(bundle_dir=bundle_dir, organisation=owner, changelog=changelog,
+                                    dry_run=dry_run, allow_accessions=True)
+        except UserError as error:
+            raise CommandError(str(error)) from None
+        if json_report:
+            with open(json_report, "w") as handle:
+                json.dump({**result.report.to_json(), "counts": result.counts,
+                           "dataset": result.dataset.accession if result.dataset else None,
+                           "version": result.version.number if result.version else None}, handle, indent=2)
+        if result.report.problems:
+            self.stdout.write(result.report.format())
+        if not result.ok:
+            raise CommandError(f"{bundle_dir}: not imported; fix the {len(result.report.errors)} error(s) above.")
+        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(result.counts.items()))
+        verb = "would publish" if dry_run else "published"
+        self.stdout.write(self.style.SUCCESS(
+            f"{verb} {result.dataset.accession} version {result.version.number}: {counts}"))

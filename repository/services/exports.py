@@ -1,0 +1,95 @@
+"""Exporting a dataset version as a MetaFleX bundle, accessions filled in.
+
+`VersionSource` reads the stored entity documents back from the database in
+the writer's order, one kind at a time, so exporting 65k images streams.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from bigpicture.errors import UserError
+from bigpicture.storage import storage_for
+from governance.services import audit_record
+from repository import models as m
+from repository.metaflex import write_bundle
+from repository.metaflex.schema import SAMPLE_KINDS
+from repository.metaflex.types import Entity, FileEntry, Ref, attributes_from_json, field_from_json
+from repository.services.imports import Previous
+from repository.services.rows import FILE_MODELS_BY_KIND, MODELS
+
+_CHUNK = 2000
+
+
+def _entity(kind: str, row, files: list[FileEntry], accession: str = "") -> Entity:
+    refs = {element: [Ref(kind=r["kind"], alias=r["alias"], accession=r.get("accession")) for r in items]
+            for element, items in (row.refs or {}).items()}
+    return Entity(kind=kind, alias=row.alias, accession=accession or row.accession or None, fields=field_from_json(row.fields),
+                  refs=refs, attributes=attributes_from_json(row.attributes), files=files)
+
+
+def _entry(file_row) -> FileEntry:
+    return FileEntry(filename=file_row.filename, checksum_method=file_row.checksum_method,
+                     checksum=file_row.checksum, filetype=file_row.filetype,
+                     unencrypted_checksum=file_row.unencrypted_checksum or None)
+
+
+class VersionSource:
+    def __init__(self, version: m.DatasetVersion):
+        self.version = version
+
+    def iter_entities(self, name: str) -> Iterator[Entity]:
+        if name == "dataset":
+            yield _entity("dataset", self.version, [], accession=self.version.dataset.accession)
+            return
+        for kind in SAMPLE_KINDS if name == "sample" else (name,):
+            yield from self._rows(kind)
+
+    def _rows(self, kind: str) -> Iterator[Entity]:
+        queryset = MODELS[kind].objects.filter(version=self.version).order_by("pk")
+        file_relation = FILE_MODELS_BY_KIND.get(kind)
+        if file_relation:
+            queryset = queryset.prefetch_related("files")
+        if kind == "landing_page":
+            for row in queryset:
+                yield _entity(kind, row, [self._sample_entry(s) for s in self.version.summary.get("sample_images", [])])
+            return
+        for row in queryset.iterator(chunk_size=_CHUNK):
+            files = [_entry(f) for f in sorted(row.files.all(), key=lambda f: f.pk)] if file_relation else []
+            yield _entity(kind, row, files)
+
+    def _sample_entry(self, sample: dict) -> FileEntry:
+        checksum, filetype = Path(sample["name"]).name.split(".", 1)
+        return FileEntry(filename=sample["filename"], checksum_method="SHA256", checksum=checksum, filetype=filetype)
+
+
+def _copy_stored_file(out_dir: Path, dataset_accession: str):
+    archive, public = storage_for("archive"), storage_for("public")
+    root = out_dir.resolve()
+
+    def copy(entity: Entity, entry: FileEntry, destination: Path) -> None:
+        if not destination.resolve().is_relative_to(root):
+            raise UserError(f"{entry.filename}: refusing to write outside the export folder")
+        area = public if entity.kind == "landing_page" else archive
+        name = f"{dataset_accession}/{entry.checksum[:2]}/{entry.checksum}.{entry.filetype}"
+        with area.open(name, "rb") as source, open(destination, "wb") as target:
+            shutil.copyfileobj(source, target, length=1024 * 1024)
+
+    return copy
+
+
+def dataset_export(*, version: m.DatasetVersion, out_dir: str | Path, with_files: bool = True,
+                   actor=None) -> Path:
+    """Write `version` as a bundle into `out_dir` (which must be empty or new)."""
+    out = Path(out_dir)
+    if out.exists() and any(out.iterdir()):
+        raise UserError(f"{out} is not empty; export into a new folder.")
+    copy = _copy_stored_file(out, version.dataset.accession) if with_files else None
+    accessions = {alias: accession for alias, (_, accession, _) in Previous.of(version).objects.items()}
+    accessions[version.alias] = version.dataset.accession
+    written = write_bundle(VersionSource(version), out, accessions=accessions, copy_file=copy)
+    audit_record(actor=actor, action="dataset.export", target=version,
+                 detail={"dataset": version.dataset.accession, "version": version.number, "files": with_files})
+    return written

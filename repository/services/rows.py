@@ -1,0 +1,138 @@
+"""Turning streamed entities into database rows, in batches.
+
+`RowWriter` keeps one small map, alias -> (model, primary key), so references
+become foreign keys without reading the bundle twice; everything else is
+written in batches of `BATCH` and dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+from repository import models as m
+from repository.metaflex.types import Entity, attributes_to_json
+from repository.services.content import content_hash, entity_document, file_document
+
+BATCH = 1000
+
+# The model of each kind, and how its references become foreign keys.
+MODELS: dict[str, type[models.Model]] = {
+    "policy": m.Policy, "landing_page": m.LandingPage, "rems": m.RemsLink, "organisation": m.DatasetOrganisation,
+    "biological_being": m.BiologicalBeing, "case": m.Case, "specimen": m.Specimen, "block": m.Block,
+    "slide": m.Slide, "staining": m.Staining, "image": m.Image, "annotation": m.Annotation,
+    "observer": m.Observer, "observation": m.Observation,
+}
+ACCESSION_TYPE = {
+    "policy": "policy", "landing_page": "landing_page", "rems": "rems", "organisation": "organisation",
+    "biological_being": "sample", "case": "sample", "specimen": "sample", "block": "sample", "slide": "sample",
+    "staining": "staining", "image": "image", "annotation": "annotation", "observer": "observer",
+    "observation": "observation", "dataset": "dataset",
+}
+# Kinds whose FILES are rows of their own, and the owner field on that row.
+FILE_MODELS_BY_KIND: dict[str, tuple[type[models.Model], str]] = {
+    "image": (m.ImageFile, "image"), "annotation": (m.AnnotationFile, "annotation"),
+}
+# Observation target element -> Observation field.
+OBSERVATION_TARGET_FIELD = {
+    "ANNOTATION_REF": "annotation", "CASE_REF": "case", "BIOLOGICAL_BEING_REF": "being",
+    "SPECIMEN_REF": "specimen", "BLOCK_REF": "block", "SLIDE_REF": "slide", "IMAGE_REF": "image",
+}
+
+
+@dataclass
+class PreparedRow:
+    entity: Entity
+    row: models.Model
+    files: list[dict[str, Any]] = field(default_factory=list)
+
+
+class RowWriter:
+    def __init__(self, version: m.DatasetVersion):
+        self.version = version
+        self.pk_of: dict[str, tuple[str, int]] = {}
+
+    def pk(self, entity: Entity, element: str) -> int | None:
+        ref = entity.ref(element)
+        return self.pk_of[ref.alias][1] if ref else None
+
+    def pks(self, entity: Entity, element: str, kind: str | None = None) -> list[int]:
+        found = (self.pk_of[r.alias] for r in entity.refs.get(element, []))
+        return [pk for ref_kind, pk in found if kind is None or ref_kind == kind]
+
+    def row_for(self, entity: Entity, accession: str, files: list[dict[str, Any]]) -> models.Model:
+        document = entity_document(entity)
+        fields = dict(version=self.version, alias=entity.alias, accession=accession,
+                      content_hash=content_hash(document, files), **document)
+        kind, f = entity.kind, entity.fields
+        if kind == "landing_page":
+            fields["rems_access_link"] = f.get("REMS_ACCESS_LINK") or ""
+        elif kind == "rems":
+            fields.update(workflow_id=f.get("WORKFLOW_ID") or "", organisation_id=f.get("ORGANISATION_ID") or "")
+        elif kind == "organisation":
+            fields.update(name=f.get("NAME") or "", pic_code=f.get("PIC_CODE") or "",
+                          datamanager_perun_group=f.get("DATAMANAGER_PERUN_GROUP") or "")
+        elif kind == "case":
+            fields["being_id"] = self.pk(entity, "BIOLOGICAL_BEING_REF")
+        elif kind == "specimen":
+            fields.update(being_id=self.pk(entity, "EXTRACTED_FROM_REF"), case_id=self.pk(entity, "PART_OF_CASE_REF"))
+        elif kind == "slide":
+            fields.update(block_id=self.pk(entity, "CREATED_FROM_REF"),
+                          staining_id=self.pk(entity, "STAINING_INFORMATION_REF"))
+        elif kind == "staining":
+            fields.update(procedure_information=attributes_to_json(f.get("PROCEDURE_INFORMATION")),
+                          stains=[attributes_to_json(stain) for stain in f.get("STAIN") or []])
+        elif kind == "image":
+            fields["image_type"] = f.get("IMAGE_TYPE") or ""
+        elif kind == "annotation":
+            fields["image_id"] = self.pk(entity, "IMAGE_REF")
+        elif kind == "observer":
+            fields["observer_type"] = f.get("OBSERVER_TYPE") or ""
+        elif kind == "observation":
+            for element, target in OBSERVATION_TARGET_FIELD.items():
+                fields[f"{target}_id"] = self.pk(entity, element)
+            statement = f.get("STATEMENT") or {}
+            fields.update(statement_type=statement.get("STATEMENT_TYPE") or "",
+                          statement_status=statement.get("STATEMENT_STATUS") or "",
+                          codes=attributes_to_json(statement.get("CODE_ATTRIBUTES")) or [],
+                          custom_attributes=attributes_to_json(statement.get("CUSTOM_ATTRIBUTES")),
+                          freetext=statement.get("FREETEXT"))
+        return MODELS[kind](**fields)
+
+    def write(self, prepared: list[PreparedRow], *, file_row: Callable[[models.Model, dict], models.Model] | None,
+              ) -> None:
+        """Insert one batch of one kind, then its many-to-many links and files."""
+        if not prepared:
+            return
+        model = type(prepared[0].row)
+        created = model.objects.bulk_create([p.row for p in prepared])
+        for item, row in zip(prepared, created, strict=True):
+            self.pk_of[item.entity.alias] = (item.entity.kind, row.pk)
+        self._link(prepared, created)
+        if file_row is not None:
+            rows = [file_row(row, file) for item, row in zip(prepared, created, strict=True) for file in item.files]
+            if rows:
+                type(rows[0]).objects.bulk_create(rows)
+
+    def _link(self, prepared: list[PreparedRow], created: Iterable[models.Model]) -> None:
+        kind = prepared[0].entity.kind
+        links = {
+            "block": (m.Block.specimens.through, "block_id", "specimen_id", "SAMPLED_FROM_REF", "specimen"),
+            "image": (m.Image.slides.through, "image_id", "slide_id", "IMAGE_OF", "slide"),
+            "observation": (m.Observation.observers.through, "observation_id", "observer_id", "OBSERVER_REF", None),
+        }.get(kind)
+        if not links:
+            return
+        through, own, other, element, target_kind = links
+        through.objects.bulk_create(
+            through(**{own: row.pk, other: pk})
+            for item, row in zip(prepared, created, strict=True)
+            for pk in self.pks(item.entity, element, target_kind)
+        )
+
+
+def file_documents(entity: Entity) -> list[dict[str, Any]]:
+    return [file_document(entry) for entry in entity.files]

@@ -1,0 +1,114 @@
+"""The landing-page summary and catalogue facets, gathered while a bundle streams by."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from repository.metaflex.types import Attribute, Entity
+from repository.summary import SUMMARY_FIELDS
+
+MAX_VALUES = 50
+POLICY_TAGS = ("type_of_dataset", "type_of_access", "allowed_uses", "allowed_geographical_distribution",
+               "duration_of_use", "defined_research_question_required", "consent_restrictions",
+               "custom_restrictions", "policy_text")
+IMAGE_TYPE_LABELS = {"WSI_IMAGE": "Whole-slide image", "GROSS_IMAGE": "Gross image"}
+_YEARS = re.compile(r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)D)?")
+
+
+def attribute_text(attribute: Attribute | None) -> str | None:
+    """What a person reads for an attribute: the meaning of a code, the value with units."""
+    if attribute is None or attribute.nil or attribute.value in (None, ""):
+        return None
+    if attribute.kind == "code":
+        return attribute.value.get("meaning") or attribute.value.get("code")
+    if attribute.kind == "measurement":
+        return f"{attribute.value} {attribute.units}".strip()
+    if attribute.kind == "set":
+        return None
+    return str(attribute.value)
+
+
+def _texts(attributes: list[Attribute] | None, *tags: str) -> list[str]:
+    return [text for a in attributes or [] if a.tag in tags and (text := attribute_text(a))]
+
+
+def _age_years(attribute: Attribute | None) -> float | None:
+    if attribute is None or attribute.nil:
+        return None
+    text = attribute.value if attribute.kind == "string" else next(
+        (a.value for a in attribute.value or [] if a.tag == "start" and not a.nil), None)
+    match = _YEARS.match((text or "").split("/")[0])
+    if not match or not any(match.groups()):
+        return None
+    years, months, days = (float(g) if g else 0.0 for g in match.groups())
+    return years + months / 12 + days / 365.25
+
+
+class SummaryCollector:
+    def __init__(self) -> None:
+        self.values: dict[str, set[str]] = defaultdict(set)
+        self.ages: list[float] = []
+        self.counts: dict[str, int] = defaultdict(int)
+        self.policy: dict[str, Any] = {}
+
+    def _add(self, key: str, values) -> None:
+        bucket = self.values[key]
+        for value in values:
+            if len(bucket) < MAX_VALUES:
+                bucket.add(value)
+
+    def add(self, entity: Entity) -> None:
+        self.counts[entity.kind] += 1
+        attrs = entity.attributes
+        if entity.kind == "biological_being":
+            self._add("species", _texts(attrs, "animal_species"))
+            self._add("sexes", _texts(attrs, "sex"))
+        elif entity.kind == "specimen":
+            self._add("extraction_methods", _texts(attrs, "extraction_method"))
+            self._add("anatomical_sites", _texts(attrs, "anatomical_site", "anatomical_location"))
+            self._add("specimen_types", _texts(attrs, "specimen_type") or _texts(attrs, "extraction_method"))
+            age = _age_years(entity.attribute("age_at_extraction"))
+            if age is not None:
+                self.ages.append(age)
+        elif entity.kind == "staining":
+            procedure = entity.fields.get("PROCEDURE_INFORMATION") or []
+            stains = [a for stain in entity.fields.get("STAIN") or [] for a in (stain or [])]
+            self._add("stainings", [t for a in [*procedure, *stains] if (t := attribute_text(a))][:3])
+        elif entity.kind == "image":
+            self._add("image_types", [IMAGE_TYPE_LABELS.get(entity.fields.get("IMAGE_TYPE"), "Other")])
+            self._add("resolutions_um_per_px", _texts(attrs, "base_layer_resolution"))
+            scanner = " ".join(_texts(attrs, "scanner_manufacturer") + _texts(attrs, "scanner_model"))
+            if scanner:
+                self._add("scanners", [scanner])
+        elif entity.kind == "observation":
+            statement = entity.fields.get("STATEMENT") or {}
+            if statement.get("STATEMENT_TYPE") == "Diagnosis":
+                codes = statement.get("CODE_ATTRIBUTES") or []
+                self._add("diagnoses", [text for a in codes if (text := attribute_text(a))])
+        elif entity.kind == "policy":
+            for tag in POLICY_TAGS:
+                texts = _texts(attrs, tag)
+                self.policy[tag] = texts[0] if len(texts) == 1 else (texts or None)
+
+    def age_range(self) -> str | None:
+        if not self.ages:
+            return None
+        low, high = min(self.ages), max(self.ages)
+        return f"{low:g} years" if low == high else f"{low:g}–{high:g} years"
+
+    def summary(self) -> dict[str, Any]:
+        summary: dict[str, Any] = {key: sorted(self.values.get(key, ())) for key, _ in SUMMARY_FIELDS}
+        summary["age_range"] = self.age_range()
+        summary["policy"] = self.policy
+        return summary
+
+    def facets(self) -> dict[str, list[str]]:
+        return {
+            "species": sorted(self.values.get("species", ())),
+            "anatomical_site": sorted(self.values.get("anatomical_sites", ())),
+            "stain": sorted(self.values.get("stainings", ())),
+            "diagnosis": sorted(self.values.get("diagnoses", ())),
+            "specimen_type": sorted(self.values.get("specimen_types", ())),
+        }

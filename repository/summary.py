@@ -1,0 +1,31 @@
+"""The landing-page summary of a dataset version: its keys, in display order.
+
+The importer computes `DatasetVersion.summary` once at publication; pages,
+the API, DataCite and JSON-LD all read these keys and nothing else.
+"""
+
+SUMMARY_FIELDS: tuple[tuple[str, str], ...] = (
+    ("species", "Species"),
+    ("anatomical_sites", "Anatomical sites"),
+    ("age_range", "Age range"),
+    ("sexes", "Sex"),
+    ("extraction_methods", "Extraction methods"),
+    ("specimen_types", "Specimen types"),
+    ("stainings", "Stainings"),
+    ("diagnoses", "Diagnoses"),
+    ("image_types", "Image types"),
+    ("resolutions_um_per_px", "Resolution (µm/px)"),
+    ("scanners", "Scanners"),
+)
+
+# Other keys of `summary` (not in the table):
+#   "policy": {"type_of_dataset", "type_of_access", "allowed_uses", "allowed_geographical_distribution",
+#              "duration_of_use", "defined_research_question_required", "consent_restrictions",
+#              "custom_restrictions", "policy_text"}  (each a string, a list of strings, or None)
+#   "organisation": {"name", "pic_code"}
+#   "rems_access_link": str | None
+#   "sample_images": [{"name": <key in the public storage area>, "alt": str, "width": int, "height": int}]
+
+
+def summary_rows(summary: dict) -> list[tuple[str, object]]:
+    return [(label, summary.get(key)) for key, label in SUMMARY_FIELDS]
