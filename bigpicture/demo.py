@@ -5,13 +5,18 @@ Later issues extend `demo_seed` with their own content.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 
 from access.models import Organisation, User
 from access.roles import Role
 from access.services import organisation_create, user_create
+from repository.models import Dataset
+from repository.services import dataset_import
+from repository.synthetic.bundles import BundleSpec, write_synthetic_bundle
 
 
 @dataclass(frozen=True)
@@ -30,10 +35,35 @@ DEMO_ACCOUNTS = (
     DemoAccount("admin", "demo-admin", Role.ADMIN, "Ada Admin"),
 )
 DEMO_ORGANISATION_SLUG = "demo-university-hospital"
+DEMO_DATASETS = (
+    BundleSpec(
+        alias="demo-breast-biopsies", title="Core needle biopsies of the breast, H&E",
+        short_name="DEMO-BREAST", clinical=True, cases=3, seed=1,
+        description="Whole-slide images of H&E-stained core needle biopsies from women referred after "
+                    "screening mammography, with summary diagnoses by a board-certified pathologist. "
+                    "Synthetic demo data.",
+        keywords=("breast", "biopsy", "carcinoma", "H&E"),
+    ),
+    BundleSpec(
+        alias="demo-rat-liver-tox", title="Rat liver, 28-day repeat-dose toxicity study",
+        short_name="DEMO-RAT-LIVER", clinical=False, cases=2, seed=2,
+        description="Liver sections from a 28-day oral toxicity study in Wistar Han rats, control and treated "
+                    "groups, with histopathology findings. Indirect access only. Synthetic demo data.",
+        keywords=("toxicology", "liver", "rat", "non-clinical"),
+    ),
+)
+
+
+def demo_seed() -> list[DemoAccount]:
+    """Everything the demo shows: accounts, then datasets imported from synthetic bundles."""
+    accounts = demo_accounts_seed()
+    demo_datasets_seed(organisation=Organisation.objects.get(slug=DEMO_ORGANISATION_SLUG))
+    return accounts
 
 
 @transaction.atomic
-def demo_seed() -> list[DemoAccount]:
+def demo_accounts_seed() -> list[DemoAccount]:
+    """The demo organisation and one account per role."""
     organisation = Organisation.objects.filter(slug=DEMO_ORGANISATION_SLUG).first()
     if organisation is None:
         organisation = organisation_create(
@@ -49,3 +79,15 @@ def demo_seed() -> list[DemoAccount]:
                 first_name=first, last_name=last,
             )
     return list(DEMO_ACCOUNTS)
+
+
+def demo_datasets_seed(*, organisation: Organisation) -> None:
+    """Import the synthetic demo bundles (real DICOM WSI) through the same path as import_metaflex."""
+    for spec in DEMO_DATASETS:
+        if Dataset.objects.filter(alias=spec.alias, organisation=organisation).exists():
+            continue
+        with tempfile.TemporaryDirectory(prefix="bigpicture-demo-") as workdir:
+            bundle = write_synthetic_bundle(Path(workdir), spec)
+            result = dataset_import(bundle_dir=bundle, organisation=organisation)
+        if not result.ok:
+            raise RuntimeError(f"demo bundle {spec.alias} did not import:\n{result.report.format()}")

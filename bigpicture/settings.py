@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "bigpicture",
     "access",
     "governance",
@@ -154,6 +155,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Bigpicture portal API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc are served from our own static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 PORTAL_NAME = env_str("PORTAL_NAME", "Bigpicture portal")

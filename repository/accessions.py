@@ -19,8 +19,19 @@ def accession_candidate(*, center: str, type: str) -> str:
         raise ValueError(f"accession center {center!r} must be 2-8 lower-case letters (ACCESSION_CENTER)")
     if type not in AccessionType.values:
         raise ValueError(f"unknown accession type {type!r}")
-    part = lambda: "".join(secrets.choice(ALPHABET) for _ in range(6))  # noqa: E731
-    return f"{center}-{type}-{part()}-{part()}"
+    letters = _random_letters(12)
+    return f"{center}-{type}-{letters[:6]}-{letters[6:]}"
+
+
+_UNBIASED = 256 - 256 % len(ALPHABET)
+
+
+def _random_letters(count: int) -> str:
+    """`count` uniform draws from ALPHABET (rejection sampling keeps every letter equally likely)."""
+    letters: list[str] = []
+    while len(letters) < count:
+        letters.extend(ALPHABET[b % len(ALPHABET)] for b in secrets.token_bytes(count * 2) if b < _UNBIASED)
+    return "".join(letters[:count])
 
 
 def accession_is_valid(value: str, *, type: str | None = None) -> bool:

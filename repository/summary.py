@@ -12,10 +12,22 @@ SUMMARY_FIELDS: tuple[tuple[str, str], ...] = (
     ("extraction_methods", "Extraction methods"),
     ("specimen_types", "Specimen types"),
     ("stainings", "Stainings"),
-    ("diagnoses", "Diagnoses"),
+    ("diagnoses", "Diagnoses and findings"),
     ("image_types", "Image types"),
     ("resolutions_um_per_px", "Resolution (µm/px)"),
     ("scanners", "Scanners"),
+)
+
+# The policy's terms of use, in the order a reader needs them.
+POLICY_FIELDS: tuple[tuple[str, str], ...] = (
+    ("type_of_access", "Access"),
+    ("type_of_dataset", "Type of dataset"),
+    ("allowed_uses", "Allowed uses"),
+    ("allowed_geographical_distribution", "Where the data may be used"),
+    ("duration_of_use", "Duration of use"),
+    ("defined_research_question_required", "A defined research question is required"),
+    ("consent_restrictions", "Consent restrictions"),
+    ("custom_restrictions", "Other restrictions"),
 )
 
 # Other keys of `summary` (not in the table):

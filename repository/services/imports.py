@@ -8,6 +8,7 @@ Big collections stream from disk in batches (see `rows.RowWriter`).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,9 @@ from repository.services.summary import SummaryCollector
 # Dependencies first: a row's references must already have primary keys.
 KIND_ORDER = ("policy", "rems", "organisation", "landing_page", "staining", "biological_being", "case",
               "specimen", "block", "slide", "image", "annotation", "observer", "observation")
+
+
+ARCHIVE_THREADS = 8
 
 
 class ImportRejected(Exception):
@@ -197,12 +201,13 @@ def _version_create(bundle: Bundle, dataset: m.Dataset, previous: m.DatasetVersi
 def _file_rows(bundle: Bundle, dataset: m.Dataset, kind: str, batch: list[Entity], plan: AccessionPlan):
     """Archive the batch's files; return the row factory and the bytes archived."""
     file_model, owner = FILE_MODELS_BY_KIND[kind]
-    stored: dict[tuple[str, str], tuple[str, int]] = {}
-    for entity in batch:
-        for entry in entity.files:
-            stored[(entry.filename, entry.checksum)] = file_archive(
-                source=bundle.path(entry), checksum=entry.checksum, filetype=entry.filetype,
-                dataset_accession=dataset.accession)
+    entries = {(entry.filename, entry.checksum): entry for entity in batch for entry in entity.files}
+    # Copies are I/O (disk or S3 round trips): run a few at once.
+    with ThreadPoolExecutor(max_workers=ARCHIVE_THREADS) as pool:
+        copies = {key: pool.submit(file_archive, source=bundle.path(entry), checksum=entry.checksum,
+                                   filetype=entry.filetype, dataset_accession=dataset.accession)
+                  for key, entry in entries.items()}
+        stored = {key: copy.result() for key, copy in copies.items()}
     accessions = plan.file_accessions(list(stored))
 
     def file_row(row, file: dict) -> Any:

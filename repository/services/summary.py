@@ -14,7 +14,7 @@ POLICY_TAGS = ("type_of_dataset", "type_of_access", "allowed_uses", "allowed_geo
                "duration_of_use", "defined_research_question_required", "consent_restrictions",
                "custom_restrictions", "policy_text")
 IMAGE_TYPE_LABELS = {"WSI_IMAGE": "Whole-slide image", "GROSS_IMAGE": "Gross image"}
-_YEARS = re.compile(r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)D)?")
+_YEARS = re.compile(r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?")
 
 
 def attribute_text(attribute: Attribute | None) -> str | None:
@@ -42,8 +42,8 @@ def _age_years(attribute: Attribute | None) -> float | None:
     match = _YEARS.match((text or "").split("/")[0])
     if not match or not any(match.groups()):
         return None
-    years, months, days = (float(g) if g else 0.0 for g in match.groups())
-    return years + months / 12 + days / 365.25
+    years, months, weeks, days = (float(g) if g else 0.0 for g in match.groups())
+    return years + months / 12 + (weeks * 7 + days) / 365.25
 
 
 class SummaryCollector:
@@ -84,7 +84,7 @@ class SummaryCollector:
                 self._add("scanners", [scanner])
         elif entity.kind == "observation":
             statement = entity.fields.get("STATEMENT") or {}
-            if statement.get("STATEMENT_TYPE") == "Diagnosis":
+            if statement.get("STATEMENT_TYPE") in ("Diagnosis", "Finding"):
                 codes = statement.get("CODE_ATTRIBUTES") or []
                 self._add("diagnoses", [text for a in codes if (text := attribute_text(a))])
         elif entity.kind == "policy":
@@ -96,7 +96,11 @@ class SummaryCollector:
         if not self.ages:
             return None
         low, high = min(self.ages), max(self.ages)
-        return f"{low:g} years" if low == high else f"{low:g}–{high:g} years"
+        if high < 2:
+            low, high, unit = round(low * 52.18), round(high * 52.18), "weeks"
+        else:
+            low, high, unit = round(low, 1), round(high, 1), "years"
+        return f"{low:g} {unit}" if low == high else f"{low:g}–{high:g} {unit}"
 
     def summary(self) -> dict[str, Any]:
         summary: dict[str, Any] = {key: sorted(self.values.get(key, ())) for key, _ in SUMMARY_FIELDS}

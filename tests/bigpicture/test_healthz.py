@@ -1,6 +1,8 @@
 """/healthz reports the database, the broker and storage as JSON, 200 or 503."""
 
-from bigpicture.celery import app
+from celery import Celery
+
+from bigpicture import health
 
 
 def test_healthy(client, db):
@@ -13,8 +15,8 @@ def test_healthy(client, db):
 
 
 def test_unreachable_broker_gives_503(client, db, monkeypatch):
-    for key in ("broker_url", "broker_write_url"):
-        monkeypatch.setattr(app.conf, key, "redis://127.0.0.1:1/0")
+    # A separate app pointing nowhere: the shared app's connection pools stay untouched.
+    monkeypatch.setattr(health, "app", Celery(broker="redis://127.0.0.1:1/0"))
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()

@@ -2,12 +2,12 @@
 
 import pytest
 
-from bigpicture.demo import demo_seed
+from bigpicture.demo import demo_accounts_seed
 
 
 @pytest.fixture
 def accounts(db):
-    return {account.username: account for account in demo_seed()}
+    return {account.username: account for account in demo_accounts_seed()}
 
 
 def _page_as(client, accounts, username):

@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 
-from bigpicture.demo import demo_seed
+from bigpicture.demo import demo_accounts_seed
 
 
 def test_every_model_is_registered():
@@ -21,7 +21,7 @@ def test_accession_is_read_only_everywhere(rf):
 
 @pytest.mark.parametrize("model", [m for m in apps.get_app_config("repository").get_models()])
 def test_changelists_render(client, db, model):
-    admin_account = next(a for a in demo_seed() if a.username == "admin")
+    admin_account = next(a for a in demo_accounts_seed() if a.username == "admin")
     client.login(username=admin_account.username, password=admin_account.password)
     url = f"/admin/repository/{model._meta.model_name}/"
     assert client.get(url).status_code == 200

@@ -1,0 +1,1 @@
+"""The public, read-only metadata API of the repository (`/api/v1/`)."""

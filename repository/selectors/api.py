@@ -1,0 +1,123 @@
+"""Reads for the public metadata API (`/api/v1/`).
+
+Only published versions of released or deprecated datasets are reachable:
+every read here starts from `_published_versions`, so a registered or
+withdrawn dataset is invisible. Each list is ordered by a field that is unique
+within its parent, which cursor pagination needs, and fetches its related rows
+in a fixed number of queries however long the page is.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import NamedTuple
+
+from django.db.models import F, Prefetch, QuerySet
+
+from repository.models import (
+    OBSERVATION_TARGETS,
+    Annotation,
+    AnnotationFile,
+    BiologicalBeing,
+    Block,
+    Case,
+    DatasetVersion,
+    Image,
+    ImageFile,
+    Observation,
+    Observer,
+    Slide,
+    Specimen,
+)
+from repository.selectors.catalogue import LISTED_STATUSES
+
+# The sample hierarchy from root to leaf; the samples list walks it in this order.
+SAMPLE_KINDS = ("being", "case", "specimen", "block", "slide")
+
+
+class VersionStamp(NamedTuple):
+    """What identifies the API representation of a version: its immutable identity and the mutable bits shown."""
+
+    accession: str
+    number: int
+    published_at: datetime
+    status: str
+    status_reason: str
+    organisation: str | None
+
+
+def _published_versions(accession: str, number: int | None) -> QuerySet[DatasetVersion]:
+    versions = DatasetVersion.objects.filter(
+        dataset__accession=accession,
+        dataset__status__in=LISTED_STATUSES,
+        published_at__isnull=False,
+    )
+    if number is None:
+        return versions.filter(dataset__latest_version=F("pk"))
+    return versions.filter(number=number)
+
+
+def api_dataset_version(*, accession: str, number: int | None = None) -> DatasetVersion | None:
+    """One published version (the latest when `number` is None) of a listed dataset."""
+    return _published_versions(accession, number).select_related("dataset", "dataset__organisation").first()
+
+
+def api_dataset_version_stamp(*, accession: str, number: int | None = None) -> VersionStamp | None:
+    """The same version as `api_dataset_version`, read as a few columns for conditional requests."""
+    row = (_published_versions(accession, number)
+           .values_list("dataset__accession", "number", "published_at", "dataset__status",
+                        "dataset__status_reason", "dataset__organisation__name")
+           .first())
+    return None if row is None else VersionStamp(*row)
+
+
+def api_dataset_versions(*, version: DatasetVersion) -> QuerySet[DatasetVersion]:
+    """Every published version of the dataset of a visible `version`, newest first."""
+    return (DatasetVersion.objects.filter(dataset_id=version.dataset_id, published_at__isnull=False)
+            .select_related("dataset").order_by("-number"))
+
+
+def _in_version(model, version: DatasetVersion) -> QuerySet:
+    return model.objects.filter(version=version).order_by("accession")
+
+
+def version_samples(*, version: DatasetVersion, kinds: list[str] | None = None) -> list[tuple[str, QuerySet]]:
+    """The samples of a version, one queryset per kind in hierarchy order, with parent accessions.
+
+    Parents are annotated (`being_accession`, ...) instead of joined in as rows,
+    so a page reads one query per kind plus one for the specimens of blocks.
+    """
+    querysets = {
+        "being": _in_version(BiologicalBeing, version),
+        "case": _in_version(Case, version).annotate(being_accession=F("being__accession")),
+        "specimen": _in_version(Specimen, version).annotate(
+            being_accession=F("being__accession"), case_accession=F("case__accession")),
+        "block": _in_version(Block, version).prefetch_related(
+            Prefetch("specimens", queryset=Specimen.objects.only("id", "accession").order_by("accession"))),
+        "slide": _in_version(Slide, version).annotate(block_accession=F("block__accession"))
+        .select_related("staining"),
+    }
+    wanted = set(kinds or SAMPLE_KINDS)
+    return [(kind, querysets[kind]) for kind in SAMPLE_KINDS if kind in wanted]
+
+
+def version_images(*, version: DatasetVersion) -> QuerySet[Image]:
+    # storage_name is deferred: the API never reads where bytes are kept.
+    return _in_version(Image, version).prefetch_related(
+        Prefetch("slides", queryset=Slide.objects.only("id", "accession").order_by("accession")),
+        Prefetch("files", queryset=ImageFile.objects.defer("storage_name").order_by("pk")),
+    )
+
+
+def version_annotations(*, version: DatasetVersion) -> QuerySet[Annotation]:
+    return _in_version(Annotation, version).annotate(image_accession=F("image__accession")).prefetch_related(
+        Prefetch("files", queryset=AnnotationFile.objects.defer("storage_name").order_by("pk")),
+    )
+
+
+def version_observations(*, version: DatasetVersion) -> QuerySet[Observation]:
+    """Observations with `<target>_accession` annotated for each possible target, and their observers."""
+    targets = {f"{target}_accession": F(f"{target}__accession") for target in OBSERVATION_TARGETS}
+    return _in_version(Observation, version).annotate(**targets).prefetch_related(
+        Prefetch("observers", queryset=Observer.objects.order_by("accession")),
+    )
