@@ -1,8 +1,10 @@
 """Admin for the metadata model. Accessions are issued by the repository, never edited."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from bigpicture.errors import UserError
 from repository import models as m
+from repository.services.datasets import dataset_status_change
 
 
 class MetaflexObjectAdmin(admin.ModelAdmin):
@@ -54,8 +56,27 @@ class DatasetAdmin(admin.ModelAdmin):
     list_display = ("accession", "alias", "organisation", "status", "created")
     list_filter = ("status", "organisation")
     search_fields = ("accession", "alias", "versions__title")
-    readonly_fields = ("accession", "latest_version", "created")
+    readonly_fields = ("accession", "latest_version", "created", "status", "status_reason")
     inlines = [DatasetVersionInline]
+    actions = ["deprecate", "withdraw"]
+
+    def _change_status(self, request, queryset, status: str) -> None:
+        reason = f"{status.capitalize()} by {request.user.get_username()} in the admin."
+        for dataset in queryset:
+            try:
+                dataset_status_change(dataset=dataset, status=status, reason=reason, actor=request.user)
+            except UserError as error:
+                self.message_user(request, str(error), level=messages.ERROR)
+            else:
+                self.message_user(request, f"{dataset.accession} is now {status}.")
+
+    @admin.action(description="Deprecate the selected datasets (still listed, marked deprecated)")
+    def deprecate(self, request, queryset):
+        self._change_status(request, queryset, m.DatasetStatus.DEPRECATED)
+
+    @admin.action(description="Withdraw the selected datasets (removed from the catalogue and API)")
+    def withdraw(self, request, queryset):
+        self._change_status(request, queryset, m.DatasetStatus.WITHDRAWN)
 
 
 @admin.register(m.DatasetVersion)
