@@ -16,7 +16,9 @@ def test_healthy(client, db):
 
 def test_unreachable_broker_gives_503(client, db, monkeypatch):
     # A separate app pointing nowhere: the shared app's connection pools stay untouched.
-    monkeypatch.setattr(health, "app", Celery(broker="redis://127.0.0.1:1/0"))
+    nowhere = Celery(set_as_current=False)
+    nowhere.conf.broker_url = nowhere.conf.broker_write_url = "redis://127.0.0.1:1/0"
+    monkeypatch.setattr(health, "app", nowhere)
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
