@@ -17,7 +17,8 @@ PRODUCTION_KEY = "k7#Qv9!mZ2@xR4$wT8^pL6&nB3*cY5(hJ1)gF0_dS-aE+uI=oP~" * 2
 
 def _manage(*args: str, **environ: str) -> subprocess.CompletedProcess:
     base = {key: value for key, value in os.environ.items()
-            if key not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "SECURE_SSL_REDIRECT"}}
+            if key not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "SECURE_SSL_REDIRECT",
+                           "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **environ},
                           capture_output=True, text=True, timeout=120)
 
