@@ -1,6 +1,7 @@
 """Datasets, their immutable versions, and the per-dataset singletons of a bundle."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from repository.models.base import MetaflexObject, version_unique_constraints
@@ -71,6 +72,8 @@ class DatasetVersion(models.Model):
     annotations_count = models.PositiveIntegerField(default=0)
     total_bytes = models.PositiveBigIntegerField(default=0)
     search_text = models.TextField(blank=True)
+    # PostgreSQL keeps this in step with search_text by a trigger (migration 0003); unused on SQLite.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")

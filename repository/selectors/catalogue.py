@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 
-from repository.models import DatasetFacet, DatasetStatus, DatasetVersion
+from repository.models import Dataset, DatasetFacet, DatasetStatus, DatasetVersion
 
 FACETS = {
     "species": "Species",
@@ -37,17 +37,14 @@ SORTS = {
 
 def public_versions() -> QuerySet[DatasetVersion]:
     """The latest version of every released or deprecated dataset."""
+    # A semi-join on the latest versions: the planner estimates it well at 20k datasets.
     return DatasetVersion.objects.filter(
-        dataset__status__in=LISTED_STATUSES,
-        dataset__latest_version=F("pk"),
-    )
+        pk__in=Dataset.objects.filter(status__in=LISTED_STATUSES).values("latest_version_id"))
 
 
 def _text_search(queryset: QuerySet, q: str) -> QuerySet:
     if connection.vendor == "postgresql":
-        return queryset.annotate(_document=SearchVector("search_text", config="english")).filter(
-            _document=SearchQuery(q, config="english", search_type="websearch")
-        )
+        return queryset.filter(search_vector=SearchQuery(q, config="english", search_type="websearch"))
     condition = Q()
     for word in q.split():
         condition &= Q(search_text__icontains=word)
