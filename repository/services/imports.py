@@ -26,18 +26,18 @@ from repository.services.content import content_hash, entity_document
 from repository.services.publication import version_publish
 from repository.services.rows import (
     ACCESSION_TYPE,
-    BATCH,
     FILE_MODELS_BY_KIND,
     MODELS,
+    DependencyBatcher,
     PreparedRow,
     RowWriter,
     file_documents,
 )
 from repository.services.summary import SummaryCollector
 
-# Dependencies first: a row's references must already have primary keys.
-KIND_ORDER = ("policy", "rems", "organisation", "landing_page", "staining", "biological_being", "case",
-              "specimen", "block", "slide", "image", "annotation", "observer", "observation")
+# Bundle files in an order where most references point backwards (see DependencyBatcher).
+FILE_ORDER = ("policy", "rems", "organisation", "landing_page", "staining", "sample", "image", "annotation",
+              "observer", "observation")
 
 
 ARCHIVE_THREADS = 8
@@ -135,24 +135,31 @@ def _import(bundle: Bundle, report: Report, *, organisation, actor, changelog: s
     seen: set[str] = set()
     total_bytes = 0
     changes: list[dict[str, str]] = []
-    for kind in KIND_ORDER:
-        for batch in _batches(bundle.iter_entities(kind)):
-            accessions = plan.accessions_for(kind, batch)
-            prepared = []
-            for entity in batch:
-                collector.add(entity)
-                seen.add(entity.alias)
-                files = file_documents(entity)
-                row = writer.row_for(entity, accessions[entity.alias], files)
-                prepared.append(PreparedRow(entity, row, files))
-                change = plan.change_of(entity.alias, kind, row.accession, row.content_hash)
-                if change:
-                    changes.append(change)
-            file_row = None
-            if kind in FILE_MODELS_BY_KIND and not dry_run:
-                file_row, size = _file_rows(bundle, dataset, kind, batch, plan)
-                total_bytes += size
-            writer.write(prepared, file_row=file_row)
+
+    def write_batch(kind: str, batch: list[Entity]) -> None:
+        nonlocal total_bytes
+        accessions = plan.accessions_for(kind, batch)
+        prepared = []
+        for entity in batch:
+            collector.add(entity)
+            seen.add(entity.alias)
+            files = file_documents(entity)
+            row = writer.row_for(entity, accessions[entity.alias], files)
+            prepared.append(PreparedRow(entity, row, files))
+            change = plan.change_of(entity.alias, kind, row.accession, row.content_hash)
+            if change:
+                changes.append(change)
+        file_row = None
+        if kind in FILE_MODELS_BY_KIND and not dry_run:
+            file_row, size = _file_rows(bundle, dataset, kind, batch, plan)
+            total_bytes += size
+        writer.write(prepared, file_row=file_row)
+
+    batcher = DependencyBatcher(write_batch, lambda alias: alias in writer.pk_of or alias == bundle.dataset.alias)
+    for name in FILE_ORDER:
+        for entity in bundle.iter_entities(name):
+            batcher.add(entity)
+    batcher.close()
     changes.extend(plan.removed(seen))
     dataset_changed = version.content_hash != (previous_version.content_hash if previous_version else None)
     if previous_version and not changes and not dataset_changed:
@@ -170,17 +177,6 @@ def _import(bundle: Bundle, report: Report, *, organisation, actor, changelog: s
                          "counts": dict(collector.counts), "changes": len(changes)})
     return ImportResult(report=report, dataset=dataset, version=version, counts=dict(collector.counts),
                         changes=changes, dry_run=dry_run)
-
-
-def _batches(entities) -> Any:
-    batch: list[Entity] = []
-    for entity in entities:
-        batch.append(entity)
-        if len(batch) >= BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _version_create(bundle: Bundle, dataset: m.Dataset, previous: m.DatasetVersion | None) -> m.DatasetVersion:

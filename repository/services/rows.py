@@ -136,3 +136,52 @@ class RowWriter:
 
 def file_documents(entity: Entity) -> list[dict[str, Any]]:
     return [file_document(entry) for entry in entity.files]
+
+
+class DependencyBatcher:
+    """Groups a stream of entities into per-kind batches so every reference is written first.
+
+    Files list entities in any order (a SAMPLE_SET mixes beings, blocks and slides), so one
+    streaming pass suffices: a batch is flushed early when a later entity refers into it, and
+    an entity whose target has not been read yet waits for it (rare in real bundles).
+    """
+
+    def __init__(self, write_batch: Callable[[str, list[Entity]], None], is_written: Callable[[str], bool]):
+        self.write_batch = write_batch
+        self.is_written = is_written
+        self.batches: dict[str, list[Entity]] = {}
+        self.unflushed: dict[str, str] = {}
+        self.waiting: dict[str, list[Entity]] = {}
+
+    def add(self, entity: Entity) -> None:
+        for _, ref in entity.all_refs():
+            if self.is_written(ref.alias):
+                continue
+            if ref.alias in self.unflushed:
+                self.flush(self.unflushed[ref.alias])
+                continue
+            self.waiting.setdefault(ref.alias, []).append(entity)
+            return
+        batch = self.batches.setdefault(entity.kind, [])
+        batch.append(entity)
+        self.unflushed[entity.alias] = entity.kind
+        if len(batch) >= BATCH:
+            self.flush(entity.kind)
+
+    def flush(self, kind: str) -> None:
+        batch = self.batches.pop(kind, [])
+        if not batch:
+            return
+        self.write_batch(kind, batch)
+        for entity in batch:
+            del self.unflushed[entity.alias]
+        for entity in batch:
+            for released in self.waiting.pop(entity.alias, []):
+                self.add(released)
+
+    def close(self) -> None:
+        while self.batches:
+            self.flush(next(iter(self.batches)))
+        if self.waiting:
+            missing = ", ".join(sorted(self.waiting)[:5])
+            raise RuntimeError(f"references to {missing} never resolved; validation should have refused this")

@@ -93,3 +93,15 @@ def test_non_clinical_bundle(db, tmp_path):
     result = dataset_import(bundle_dir=build_bundle(tmp_path, clinical=False))
     assert result.ok and not result.version.is_clinical
     assert ("clinical", "Non-clinical") in set(result.version.facets.values_list("facet", "value"))
+
+
+def test_samples_in_any_order_import(db, tmp_path):
+    from tests.repository.metaflex_bundles import BundleBuilder
+
+    builder = BundleBuilder(tmp_path)
+    sample_set = builder.trees["sample"]
+    sample_set[:] = list(reversed(sample_set))  # slides first, beings last
+    result = dataset_import(bundle_dir=builder.write())
+    assert result.ok, result.report.format()
+    slide = m.Slide.objects.get(version=result.version, alias="slide1")
+    assert slide.block.specimens.get().being.alias == "being1"
