@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 
+from django.core.management import call_command
 from django.db import transaction
 
 from access.models import Organisation, User
 from access.roles import Role
 from access.services import organisation_create, user_create
 from repository.models import Dataset
-from repository.services import dataset_import
 from repository.synthetic.bundles import BundleSpec, write_synthetic_bundle
 
 
@@ -82,12 +83,11 @@ def demo_accounts_seed() -> list[DemoAccount]:
 
 
 def demo_datasets_seed(*, organisation: Organisation) -> None:
-    """Import the synthetic demo bundles (real DICOM WSI) through the same path as import_metaflex."""
+    """Write the synthetic demo bundles (real DICOM WSI) and publish them with import_metaflex."""
     for spec in DEMO_DATASETS:
         if Dataset.objects.filter(alias=spec.alias, organisation=organisation).exists():
             continue
         with tempfile.TemporaryDirectory(prefix="bigpicture-demo-") as workdir:
             bundle = write_synthetic_bundle(Path(workdir), spec)
-            result = dataset_import(bundle_dir=bundle, organisation=organisation)
-        if not result.ok:
-            raise RuntimeError(f"demo bundle {spec.alias} did not import:\n{result.report.format()}")
+            call_command("import_metaflex", str(bundle), organisation=organisation.slug,
+                         changelog="Initial release of the demo dataset.", stdout=StringIO())

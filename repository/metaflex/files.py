@@ -93,21 +93,24 @@ class FileChecker:
 
     def check_unlisted(self) -> None:
         """Every file on disk must be listed (or be one of the layout's XML files)."""
-        for dirpath, dirnames, filenames in os.walk(self.root, followlinks=False):
-            here = Path(dirpath)
+        root = str(self.root)
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            folders = set(dirnames)  # IMAGES/ holds one folder per image: keep membership O(1)
             for name in sorted(dirnames + filenames):
-                path = here / name
-                rel = path.relative_to(self.root).as_posix()
-                if path.is_symlink() and not _inside(path.resolve(), self.root):
+                full = os.path.join(dirpath, name)
+                path = Path(full)
+                rel = full[len(root) + 1:].replace(os.sep, "/")
+                is_link = os.path.islink(full)
+                if is_link and not _inside(path.resolve(), self.root):
                     if rel not in self._escaped:
                         self._add("file.path_escape", None, 0, "FILE", f"{rel!r} is a symbolic link to "
                                   f"outside the bundle; replace it with the real file or remove it.", file=rel)
                     continue
-                if name in dirnames and not path.is_symlink():
+                if name in folders and not is_link:
                     continue
                 if rel in self.listed or is_layout_file(rel):
                     continue
-                if path.is_dir():
+                if os.path.isdir(full):
                     continue
                 hidden = name.startswith(".")
                 self._add("file.unlisted", None, 0, "FILE",
