@@ -4,7 +4,9 @@
   so a worker never sees rows that were rolled back;
 - `acks_late` and `reject_on_worker_lost`, so a killed worker's task is redelivered;
 - retried with exponential backoff on `TransientError` and connection errors;
-- arguments must be ids and plain values, never model instances.
+- arguments must be ids and plain values, never model instances;
+- a task whose worker dies more than `max_deliveries` times (say, out of memory on
+  a huge slide) fails with PermanentError instead of being redelivered forever.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from collections.abc import Callable
 
 from celery import Task
 from django.db import transaction
+from django.db.models import F
 
 from bigpicture.celery import QUEUES, app
-from bigpicture.errors import TransientError
+from bigpicture.errors import PermanentError, TransientError
+from bigpicture.models import TaskDelivery
 
 _PLAIN_TYPES = (int, str, float, bool, type(None), uuid.UUID)
 
@@ -44,6 +48,26 @@ class PortalTask(Task):
     retry_backoff_max = 600
     retry_jitter = True
     max_retries = 8
+    max_deliveries = 3
+
+    def __call__(self, *args, **kwargs):
+        if self.request.id and not self.request.is_eager:
+            self._count_delivery()
+        return super().__call__(*args, **kwargs)
+
+    def _count_delivery(self) -> None:
+        TaskDelivery.objects.get_or_create(task_id=self.request.id, defaults={"task_name": self.name})
+        TaskDelivery.objects.filter(task_id=self.request.id).update(deliveries=F("deliveries") + 1)
+        deliveries = TaskDelivery.objects.get(task_id=self.request.id).deliveries
+        # A retry is a fresh delivery of the same id; only deliveries that died count.
+        lost = deliveries - (self.request.retries or 0) - 1
+        if lost >= self.max_deliveries:
+            raise PermanentError(f"{self.name}[{self.request.id}]: its worker died {lost} times while running it; "
+                                 "not delivering it again. Look at the worker logs (memory, crashes).")
+
+    def after_return(self, status, retval, task_id, args, kwargs, einfo) -> None:
+        if status in ("SUCCESS", "FAILURE"):
+            TaskDelivery.objects.filter(task_id=task_id).delete()
 
     def dispatch(self, *args, **kwargs) -> None:
         """Send the task once the current transaction commits (at once outside one)."""

@@ -53,3 +53,15 @@ def test_task_survives_whole_worker_killed(celery_worker, tmp_path):
     first_worker.kill(signal.SIGKILL)
     second_worker = celery_worker(CELERY_BROKER_VISIBILITY_TIMEOUT="3")
     assert result.get(timeout=120) == 2, first_worker.log() + second_worker.log()
+
+
+def test_task_that_keeps_killing_its_worker_is_given_up(celery_worker, tmp_path):
+    worker = celery_worker()
+    result = tasks.always_hang.apply_async(args=(str(tmp_path),))
+    for attempt in range(1, tasks.always_hang.max_deliveries + 1):
+        marker = tmp_path / f"attempt-{attempt}"
+        _wait_for(marker)
+        os.kill(int(marker.read_text()), signal.SIGKILL)
+    with pytest.raises(Exception, match="worker died 3 times"):
+        result.get(timeout=90)
+    assert not (tmp_path / f"attempt-{tasks.always_hang.max_deliveries + 1}").exists(), worker.log()

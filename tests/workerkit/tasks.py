@@ -33,3 +33,12 @@ def hang_on_first_attempt(marker_dir: str) -> int:
     if attempt == 1:
         time.sleep(120)
     return attempt
+
+
+@portal_task(queue="convert")
+def always_hang(marker_dir: str) -> int:
+    """Every attempt hangs, as a task that always kills its worker would."""
+    attempt = len(list(Path(marker_dir).glob("attempt-*"))) + 1
+    Path(marker_dir, f"attempt-{attempt}").write_text(str(os.getpid()))
+    time.sleep(120)
+    return attempt
