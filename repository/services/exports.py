@@ -17,8 +17,8 @@ from repository import models as m
 from repository.metaflex import write_bundle
 from repository.metaflex.schema import SAMPLE_KINDS
 from repository.metaflex.types import Entity, FileEntry, Ref, attributes_from_json, field_from_json
-from repository.services.imports import Previous
-from repository.services.rows import FILE_MODELS_BY_KIND, MODELS
+from repository.models.kinds import FILE_MODELS_BY_KIND, MODELS
+from repository.selectors.versions import VersionIndex
 
 _CHUNK = 2000
 
@@ -87,7 +87,7 @@ def dataset_export(*, version: m.DatasetVersion, out_dir: str | Path, with_files
     if out.exists() and any(out.iterdir()):
         raise UserError(f"{out} is not empty; export into a new folder.")
     copy = _copy_stored_file(out, version.dataset.accession) if with_files else None
-    accessions = {alias: accession for alias, (_, accession, _) in Previous.of(version).objects.items()}
+    accessions = {alias: accession for alias, (_, accession, _) in VersionIndex.of(version).objects.items()}
     accessions[version.alias] = version.dataset.accession
     written = write_bundle(VersionSource(version), out, accessions=accessions, copy_file=copy)
     audit_record(actor=actor, action="dataset.export", target=version,

@@ -20,14 +20,14 @@ from governance.services import audit_record
 from repository import models as m
 from repository.metaflex import Bundle, validate_bundle
 from repository.metaflex.types import Entity, Problem, Report
+from repository.models.kinds import FILE_MODELS_BY_KIND
+from repository.selectors.versions import VersionIndex
 from repository.services.accessions import accessions_mint
 from repository.services.archive import file_archive
 from repository.services.content import content_hash, entity_document
 from repository.services.publication import version_publish
 from repository.services.rows import (
     ACCESSION_TYPE,
-    FILE_MODELS_BY_KIND,
-    MODELS,
     DependencyBatcher,
     PreparedRow,
     RowWriter,
@@ -63,29 +63,6 @@ class ImportResult:
         return self.report.ok
 
 
-@dataclass
-class Previous:
-    """What the latest version held, by alias: kind, accession and content hash."""
-
-    objects: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    files: dict[tuple[str, str], str] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, version: m.DatasetVersion | None) -> Previous:
-        previous = cls()
-        if version is None:
-            return previous
-        for kind, model in MODELS.items():
-            for alias, accession, digest in model.objects.filter(version=version).values_list(
-                    "alias", "accession", "content_hash").iterator(chunk_size=5000):
-                previous.objects[alias] = (kind, accession, digest)
-        for file_model, owner in FILE_MODELS_BY_KIND.values():
-            for filename, checksum, accession in file_model.objects.filter(**{f"{owner}__version": version}) \
-                    .values_list("filename", "checksum", "accession").iterator(chunk_size=5000):
-                previous.files[(filename, checksum)] = accession
-        return previous
-
-
 def dataset_import(*, bundle_dir: str | Path, organisation=None, actor=None, changelog: str = "",
                    dry_run: bool = False, allow_accessions: bool = False) -> ImportResult:
     """Validate and, when valid, publish the bundle as a new dataset version."""
@@ -108,7 +85,7 @@ def _reject(report: Report, problem: Problem) -> None:
     raise ImportRejected(report)
 
 
-def _find_dataset(bundle: Bundle, organisation, report: Report) -> m.Dataset | None:
+def _find_dataset(bundle: Bundle, organisation) -> m.Dataset | None:
     if bundle.dataset.accession:
         return m.Dataset.objects.select_for_update().filter(accession=bundle.dataset.accession).first()
     return m.Dataset.objects.select_for_update().filter(alias=bundle.dataset.alias,
@@ -116,14 +93,14 @@ def _find_dataset(bundle: Bundle, organisation, report: Report) -> m.Dataset | N
 
 
 def _import(bundle: Bundle, report: Report, *, organisation, actor, changelog: str, dry_run: bool) -> ImportResult:
-    dataset = _find_dataset(bundle, organisation, report)
+    dataset = _find_dataset(bundle, organisation)
     if dataset and dataset.status == m.DatasetStatus.WITHDRAWN:
         _reject(report, Problem(rule="dataset.withdrawn", file="METADATA/dataset.xml", element="DATASET",
                                 alias=bundle.dataset.alias,
                                 message=f"dataset {dataset.accession} was withdrawn; it cannot get new versions."))
     previous_version = dataset.latest_version if dataset else None
-    previous = Previous.of(previous_version)
-    plan = AccessionPlan(previous, report, allow_supplied=True)
+    previous = VersionIndex.of(previous_version)
+    plan = AccessionPlan(previous, report)
     if dataset is None:
         accession = plan.dataset_accession(bundle.dataset)
         dataset = m.Dataset.objects.create(accession=accession, alias=bundle.dataset.alias,
@@ -241,10 +218,9 @@ def _complements(bundle: Bundle, report: Report) -> list[m.Dataset]:
 class AccessionPlan:
     """Which accession each object gets: kept from the previous version, supplied, or new."""
 
-    def __init__(self, previous: Previous, report: Report, *, allow_supplied: bool):
+    def __init__(self, previous: VersionIndex, report: Report):
         self.previous = previous
         self.report = report
-        self.allow_supplied = allow_supplied
         self.dataset_accession_value = ""
 
     def dataset_accession(self, entity: Entity) -> str:

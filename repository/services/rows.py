@@ -15,26 +15,16 @@ from django.db import models
 
 from repository import models as m
 from repository.metaflex.types import Entity, attributes_to_json
+from repository.models.kinds import MODELS
 from repository.services.content import content_hash, entity_document, file_document
 
 BATCH = 1000
 
-# The model of each kind, and how its references become foreign keys.
-MODELS: dict[str, type[models.Model]] = {
-    "policy": m.Policy, "landing_page": m.LandingPage, "rems": m.RemsLink, "organisation": m.DatasetOrganisation,
-    "biological_being": m.BiologicalBeing, "case": m.Case, "specimen": m.Specimen, "block": m.Block,
-    "slide": m.Slide, "staining": m.Staining, "image": m.Image, "annotation": m.Annotation,
-    "observer": m.Observer, "observation": m.Observation,
-}
 ACCESSION_TYPE = {
     "policy": "policy", "landing_page": "landing_page", "rems": "rems", "organisation": "organisation",
     "biological_being": "sample", "case": "sample", "specimen": "sample", "block": "sample", "slide": "sample",
     "staining": "staining", "image": "image", "annotation": "annotation", "observer": "observer",
     "observation": "observation", "dataset": "dataset",
-}
-# Kinds whose FILES are rows of their own, and the owner field on that row.
-FILE_MODELS_BY_KIND: dict[str, tuple[type[models.Model], str]] = {
-    "image": (m.ImageFile, "image"), "annotation": (m.AnnotationFile, "annotation"),
 }
 # Observation target element -> Observation field.
 OBSERVATION_TARGET_FIELD = {
