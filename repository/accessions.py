@@ -1,17 +1,13 @@
-"""Accession format: `{center}-{type}-{6}-{6}`, from an alphabet without look-alikes."""
+"""Drawing new accessions. The format (`{center}-{type}-{6}-{6}`) lives in `metaflex.accession`."""
 
 from __future__ import annotations
 
-import re
 import secrets
 
+from repository.metaflex.accession import ACCESSION_RE, ALPHABET, CENTER_RE
 from repository.models import AccessionType
 
-# a-z and 0-9 without i, l, o, 0 and 1, which people misread.
-ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-_TYPES = "|".join(sorted((t.value for t in AccessionType), key=len, reverse=True))
-ACCESSION_RE = re.compile(rf"^(?P<center>[a-z]{{2,8}})-(?P<type>{_TYPES})-[{ALPHABET}]{{6}}-[{ALPHABET}]{{6}}$")
-CENTER_RE = re.compile(r"^[a-z]{2,8}$")
+__all__ = ["ACCESSION_RE", "ALPHABET", "accession_candidate", "accession_is_valid"]
 
 
 def accession_candidate(*, center: str, type: str) -> str:

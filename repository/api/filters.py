@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from repository.selectors.api import SAMPLE_KINDS
+from repository.selectors.api import SAMPLE_HIERARCHY
 from repository.selectors.catalogue import FACETS, SORTS
 
 
@@ -43,6 +43,6 @@ class CatalogueQuerySerializer(serializers.Serializer):
 
 class SampleQuerySerializer(serializers.Serializer):
     kind = serializers.ListField(
-        child=serializers.ChoiceField(choices=SAMPLE_KINDS), required=False, default=list,
+        child=serializers.ChoiceField(choices=SAMPLE_HIERARCHY), required=False, default=list,
         help_text="Only samples of these kinds (repeatable). Without it, all kinds, root to leaf.",
     )

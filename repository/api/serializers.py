@@ -16,7 +16,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from repository.models import (
-    OBSERVATION_TARGETS,
+    OBSERVATION_TARGET_FIELDS,
     AnnotationFile,
     DatasetVersion,
     ImageFile,
@@ -315,7 +315,7 @@ class ObserverSerializer(MetaflexObjectSerializer):
 class TargetSerializer(serializers.Serializer):
     """The object an observation is about."""
 
-    kind = serializers.ChoiceField(choices=list(OBSERVATION_TARGETS))
+    kind = serializers.ChoiceField(choices=list(OBSERVATION_TARGET_FIELDS))
     accession = serializers.CharField()
 
 
@@ -333,7 +333,7 @@ class ObservationSerializer(MetaflexObjectSerializer):
     @extend_schema_field(TargetSerializer)
     def get_target(self, observation: Observation) -> dict[str, str] | None:
         """The one object the statement is about."""
-        for kind in OBSERVATION_TARGETS:
+        for kind in OBSERVATION_TARGET_FIELDS:
             accession = getattr(observation, f"{kind}_accession", None)
             if accession is not None:
                 return {"kind": kind, "accession": accession}

@@ -4,7 +4,7 @@ Pure Python (lxml), no Django: the database importer builds on this API.
 
     bundle, report = validate_bundle(path)          # every problem, with file:line
     if bundle is None: print(report.format())
-    for image in bundle.iter_images(): ...          # streamed again from disk
+    for image in bundle.iter_entities("image"): ...        # streamed again from disk
     write_bundle(source, out_dir, accessions={...}) # export, XSD-valid
 
 See `validate.py` for rule ids and the memory design, `schema.py` for the

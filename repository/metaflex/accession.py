@@ -1,7 +1,7 @@
-"""Accession format checks (`{center}-{type}-{6}-{6}`), independent of Django.
+"""The accession format (`{center}-{type}-{6}-{6}`), in one place and independent of Django.
 
-Mirrors `repository.accessions` without importing the models, so this
-package stays pure Python.
+`repository.accessions` draws new accessions from this alphabet, and a test keeps
+`TYPES` equal to the registry's `AccessionType`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # a-z, 0-9 without i, l, o, 0, 1
 TYPES = ("dataset", "policy", "image", "annotation", "observation", "observer", "sample", "staining",
          "rems", "organisation", "landing_page", "file", "submission")
 _TYPES_RE = "|".join(sorted(TYPES, key=len, reverse=True))
+CENTER_RE = re.compile(r"^[a-z]{2,8}$")
 ACCESSION_RE = re.compile(rf"^(?P<center>[a-z]{{2,8}})-(?P<type>{_TYPES_RE})-[{ALPHABET}]{{6}}-[{ALPHABET}]{{6}}$")
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .parse import EntityReader
-from .schema import BUNDLE_FILE_BY_NAME, FILE_OF_KIND, SAMPLE_KINDS
+from .schema import BUNDLE_FILE_BY_NAME, FILE_OF_KIND
 from .types import Entity, FileEntry, Ref
 
 SINGLETONS = ("dataset", "policy", "landing_page", "rems", "organisation")
@@ -40,9 +40,6 @@ class Bundle:
         """Datasets (by accession) this one complements; the importer resolves them."""
         return list(self.dataset.refs.get("COMPLEMENTS_DATASET_REF", []))
 
-    def has_file(self, name: str) -> bool:
-        return (self.root / BUNDLE_FILE_BY_NAME[name].path).is_file()
-
     def iter_entities(self, kind: str) -> Iterator[Entity]:
         """Entities of one kind (or of one file, e.g. "sample"), streamed in file order."""
         if kind in SINGLETONS:
@@ -58,34 +55,8 @@ class Bundle:
         yield from EntityReader(path, label=bundle_file.path, kinds=kinds, allowed=bundle_file.kinds,
                                 set_element=bundle_file.set_element)
 
-    def iter_images(self) -> Iterator[Entity]:
-        return self.iter_entities("image")
-
-    def iter_samples(self) -> Iterator[Entity]:
-        """Beings, cases, specimens, blocks and slides in document order."""
-        return self.iter_entities("sample")
-
-    def iter_stainings(self) -> Iterator[Entity]:
-        return self.iter_entities("staining")
-
-    def iter_annotations(self) -> Iterator[Entity]:
-        return self.iter_entities("annotation")
-
-    def iter_observers(self) -> Iterator[Entity]:
-        return self.iter_entities("observer")
-
-    def iter_observations(self) -> Iterator[Entity]:
-        return self.iter_entities("observation")
-
-    def iter_files(self) -> Iterator[tuple[Entity, FileEntry]]:
-        """Every listed data file with its owner (images, annotations, landing-page samples)."""
-        for kind in ("image", "annotation", "landing_page"):
-            for entity in self.iter_entities(kind):
-                for entry in entity.files:
-                    yield entity, entry
-
     def path(self, entry: FileEntry) -> Path:
         return self.root / entry.filename
 
 
-__all__ = ["Bundle", "SINGLETONS", "SAMPLE_KINDS"]
+__all__ = ["Bundle", "SINGLETONS"]

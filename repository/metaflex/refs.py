@@ -58,7 +58,6 @@ class AliasIndex:
         self.known: dict[str, Known] = {}
         self.pending: list[PendingRef] = []
         self.referenced_observers: set[str] = set()
-        self.complements: list[tuple[Entity, str]] = []  # (dataset, accession) for the importer
 
     def add(self, entity: Entity) -> list[Problem]:
         problems: list[Problem] = []

@@ -44,6 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from .schema import ATTRIBUTE_ELEMENT
 from .types import Attribute, Entity, Problem
 
 TYPE_OF_DATASET = ("Non-Clinical/Obscured", "Non-Clinical/Cryptonymised", "Clinical/Anonymized",
@@ -184,8 +185,6 @@ RULES_BY_ENTITY: dict[str, tuple[AttributeRule, ...]] = {}
 for _rule in RULES:
     RULES_BY_ENTITY[_rule.entity] = (*RULES_BY_ENTITY.get(_rule.entity, ()), _rule)
 
-_KIND_ELEMENT = {"string": "STRING_ATTRIBUTE", "numeric": "NUMERIC_ATTRIBUTE",
-                 "measurement": "MEASUREMENT_ATTRIBUTE", "code": "CODE_ATTRIBUTE", "set": "SET_ATTRIBUTE"}
 
 
 def check_attributes(entity: Entity, context: str | None) -> list[Problem]:
@@ -202,7 +201,7 @@ def check_attributes(entity: Entity, context: str | None) -> list[Problem]:
         if rule.when is not None and not rule.when(entity):
             continue
         attribute = entity.attribute(rule.tag)
-        kinds = " or ".join(_KIND_ELEMENT[k] for k in rule.kinds)
+        kinds = " or ".join(ATTRIBUTE_ELEMENT[k] for k in rule.kinds)
         if attribute is None:
             example = f" (e.g. {rule.example})" if rule.example else ""
             where = "" if rule.context == "general" else f" in {rule.context.replace('_', '-')} datasets"
@@ -214,7 +213,7 @@ def check_attributes(entity: Entity, context: str | None) -> list[Problem]:
                 add("attribute.value", f"{rule.tag!r} may not be nil; give one of its allowed values.")
             continue
         if attribute.kind not in rule.kinds:
-            add("attribute.value", f"{rule.tag!r} must be a {kinds}, not a {_KIND_ELEMENT[attribute.kind]}.")
+            add("attribute.value", f"{rule.tag!r} must be a {kinds}, not a {ATTRIBUTE_ELEMENT[attribute.kind]}.")
             continue
         message = rule.check(attribute, context or "") if rule.check else None
         if message:

@@ -27,6 +27,11 @@ INT_RE = re.compile(r"^[+-]?\d+$")
 CHECKSUM_RE = re.compile(r"^[0-9a-f]{64}$")
 METADATA_STANDARD_RE = re.compile(r"^2\.0\.\d+$")
 
+# Attribute kind (`types.Attribute.kind`) -> its XSD element, in AttributesType order.
+ATTRIBUTE_ELEMENT = {"string": "STRING_ATTRIBUTE", "numeric": "NUMERIC_ATTRIBUTE",
+                     "measurement": "MEASUREMENT_ATTRIBUTE", "code": "CODE_ATTRIBUTE", "set": "SET_ATTRIBUTE"}
+ELEMENT_ATTRIBUTE_KIND = {element: kind for kind, element in ATTRIBUTE_ELEMENT.items()}
+
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 XSI_NIL = f"{{{XSI_NS}}}nil"
 
@@ -95,7 +100,7 @@ STATEMENT = Child("STATEMENT", "complex", children=(
 ))
 
 # Observation targets, in XSD order; the element name decides the target kind.
-OBSERVATION_TARGETS = (
+OBSERVATION_TARGET_REFS = (
     _ref("ANNOTATION_REF", "annotation"), _ref("CASE_REF", "case"),
     _ref("BIOLOGICAL_BEING_REF", "biological_being"), _ref("SPECIMEN_REF", "specimen"),
     _ref("BLOCK_REF", "block"), _ref("SLIDE_REF", "slide"), _ref("IMAGE_REF", "image"),
@@ -169,7 +174,7 @@ ENTITIES: dict[str, EntitySpec] = {s.kind: s for s in (
         Child("OBSERVER_TYPE", "enum", enum=OBSERVER_TYPES), ATTRIBUTES,
     )),
     EntitySpec("observation", "OBSERVATION", "observation", (
-        Choice(OBSERVATION_TARGETS, rule="observation.target",
+        Choice(OBSERVATION_TARGET_REFS, rule="observation.target",
                description="exactly one target reference (ANNOTATION_REF, CASE_REF, BIOLOGICAL_BEING_REF, "
                            "SPECIMEN_REF, BLOCK_REF, SLIDE_REF or IMAGE_REF)"),
         _ref("OBSERVER_REF", "observer", min=0, max=None),

@@ -15,6 +15,7 @@ from .schema import (
     CHECKSUM_METHODS,
     CHECKSUM_RE,
     DECIMAL_RE,
+    ELEMENT_ATTRIBUTE_KIND,
     ENTITIES,
     INT_RE,
     XSI_NIL,
@@ -22,11 +23,6 @@ from .schema import (
     Choice,
 )
 from .types import Attribute, Entity, FileEntry, Problem, Ref
-
-ATTRIBUTE_ELEMENTS = {
-    "STRING_ATTRIBUTE": "string", "NUMERIC_ATTRIBUTE": "numeric", "MEASUREMENT_ATTRIBUTE": "measurement",
-    "CODE_ATTRIBUTE": "code", "SET_ATTRIBUTE": "set",
-}
 
 
 class _Ctx:
@@ -230,9 +226,9 @@ def read_attributes(el: etree._Element, ctx: _Ctx, *, code_only: bool = False) -
     _check_attrs(el, set(), ctx)
     attributes: list[Attribute] = []
     for item in _elements(el):
-        kind = ATTRIBUTE_ELEMENTS.get(_name(item))
+        kind = ELEMENT_ATTRIBUTE_KIND.get(_name(item))
         if kind is None or (code_only and kind != "code"):
-            allowed = "CODE_ATTRIBUTE" if code_only else ", ".join(ATTRIBUTE_ELEMENTS)
+            allowed = "CODE_ATTRIBUTE" if code_only else ", ".join(ELEMENT_ATTRIBUTE_KIND)
             ctx.add("schema.unexpected", item, f"<{_name(item)}> is not allowed in <{_name(el)}>; "
                                                f"use {allowed}.")
             continue

@@ -9,7 +9,7 @@ Memory design (two passes):
    file paths, counts, and the five singleton entities. Entities are dropped
    right after their checks. For 65,407 images that is a few tens of MB.
 2. The importer then iterates the big collections again from disk through
-   the returned `Bundle` (`iter_images()`, `iter_samples()`, ...).
+   the returned `Bundle` (`iter_entities("image")`, ...).
 
 A `Bundle` is returned only when the report has no errors; warnings do not
 block it. Always show `report.format()` (or `report.to_json()`) to the user.

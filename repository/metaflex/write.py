@@ -23,11 +23,9 @@ from typing import Any, Protocol
 
 from lxml import etree
 
-from .schema import BUNDLE_FILES, ENTITIES, SAMPLE_KINDS, XSI_NIL, XSI_NS, Child, Choice
+from .schema import ATTRIBUTE_ELEMENT, BUNDLE_FILES, ENTITIES, SAMPLE_KINDS, XSI_NIL, XSI_NS, Child, Choice
 from .types import Attribute, Entity, FileEntry, Ref
 
-ATTRIBUTE_ELEMENT = {"string": "STRING_ATTRIBUTE", "numeric": "NUMERIC_ATTRIBUTE",
-                     "measurement": "MEASUREMENT_ATTRIBUTE", "code": "CODE_ATTRIBUTE", "set": "SET_ATTRIBUTE"}
 NSMAP = {"xsi": XSI_NS}
 
 

@@ -15,7 +15,7 @@ from repository.models.datasets import (
 )
 from repository.models.images import Annotation, AnnotationFile, Image, ImageFile, ImageType
 from repository.models.observations import (
-    OBSERVATION_TARGETS,
+    OBSERVATION_TARGET_FIELDS,
     Observation,
     Observer,
     ObserverType,
@@ -25,7 +25,7 @@ from repository.models.observations import (
 from repository.models.samples import BiologicalBeing, Block, Case, Slide, Specimen, Staining
 
 __all__ = [
-    "OBSERVATION_TARGETS", "AccessType", "Accession", "AccessionType", "Annotation", "AnnotationFile",
+    "OBSERVATION_TARGET_FIELDS", "AccessType", "Accession", "AccessionType", "Annotation", "AnnotationFile",
     "BiologicalBeing", "Block", "Case", "Dataset", "DatasetFacet", "DatasetOrganisation", "DatasetStatus",
     "DatasetVersion", "Image", "ImageFile", "ImageType", "LandingPage", "MetaflexObject", "Observation",
     "Observer", "ObserverType", "Policy", "RemsLink", "Slide", "Specimen", "Staining", "StatementStatus",

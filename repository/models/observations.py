@@ -7,7 +7,7 @@ from repository.models.base import MetaflexObject, version_unique_constraints
 from repository.models.images import Annotation, Image
 from repository.models.samples import BiologicalBeing, Block, Case, Slide, Specimen
 
-OBSERVATION_TARGETS = ("annotation", "case", "being", "specimen", "block", "slide", "image")
+OBSERVATION_TARGET_FIELDS = ("annotation", "case", "being", "specimen", "block", "slide", "image")
 
 
 class ObserverType(models.TextChoices):
@@ -36,9 +36,9 @@ class Observer(MetaflexObject):
 
 def _exactly_one_target() -> Q:
     one = Q()
-    for chosen in OBSERVATION_TARGETS:
+    for chosen in OBSERVATION_TARGET_FIELDS:
         only_this = Q(**{f"{chosen}__isnull": False})
-        for other in OBSERVATION_TARGETS:
+        for other in OBSERVATION_TARGET_FIELDS:
             if other != chosen:
                 only_this &= Q(**{f"{other}__isnull": True})
         one |= only_this
@@ -69,7 +69,7 @@ class Observation(MetaflexObject):
 
     @property
     def target(self):
-        for name in OBSERVATION_TARGETS:
+        for name in OBSERVATION_TARGET_FIELDS:
             value = getattr(self, name)
             if value is not None:
                 return value

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from django.db.models import F, Prefetch, QuerySet
 
 from repository.models import (
-    OBSERVATION_TARGETS,
+    OBSERVATION_TARGET_FIELDS,
     Annotation,
     AnnotationFile,
     BiologicalBeing,
@@ -32,7 +32,7 @@ from repository.models import (
 from repository.selectors.catalogue import LISTED_STATUSES
 
 # The sample hierarchy from root to leaf; the samples list walks it in this order.
-SAMPLE_KINDS = ("being", "case", "specimen", "block", "slide")
+SAMPLE_HIERARCHY = ("being", "case", "specimen", "block", "slide")
 
 
 class VersionStamp(NamedTuple):
@@ -97,8 +97,8 @@ def version_samples(*, version: DatasetVersion, kinds: list[str] | None = None) 
         "slide": _in_version(Slide, version).annotate(block_accession=F("block__accession"))
         .select_related("staining"),
     }
-    wanted = set(kinds or SAMPLE_KINDS)
-    return [(kind, querysets[kind]) for kind in SAMPLE_KINDS if kind in wanted]
+    wanted = set(kinds or SAMPLE_HIERARCHY)
+    return [(kind, querysets[kind]) for kind in SAMPLE_HIERARCHY if kind in wanted]
 
 
 def version_images(*, version: DatasetVersion) -> QuerySet[Image]:
@@ -117,7 +117,7 @@ def version_annotations(*, version: DatasetVersion) -> QuerySet[Annotation]:
 
 def version_observations(*, version: DatasetVersion) -> QuerySet[Observation]:
     """Observations with `<target>_accession` annotated for each possible target, and their observers."""
-    targets = {f"{target}_accession": F(f"{target}__accession") for target in OBSERVATION_TARGETS}
+    targets = {f"{target}_accession": F(f"{target}__accession") for target in OBSERVATION_TARGET_FIELDS}
     return _in_version(Observation, version).annotate(**targets).prefetch_related(
         Prefetch("observers", queryset=Observer.objects.order_by("accession")),
     )

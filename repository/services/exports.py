@@ -39,6 +39,8 @@ def _entry(file_row) -> FileEntry:
 class VersionSource:
     def __init__(self, version: m.DatasetVersion):
         self.version = version
+        # (filename, checksum) -> (storage area, stored name) of each file yielded so far.
+        self.stored: dict[tuple[str, str], tuple[str, str]] = {}
 
     def iter_entities(self, name: str) -> Iterator[Entity]:
         if name == "dataset":
@@ -57,25 +59,27 @@ class VersionSource:
                 yield _entity(kind, row, [self._sample_entry(s) for s in self.version.summary.get("sample_images", [])])
             return
         for row in queryset.iterator(chunk_size=_CHUNK):
-            files = [_entry(f) for f in sorted(row.files.all(), key=lambda f: f.pk)] if file_relation else []
+            files = []
+            for file_row in (sorted(row.files.all(), key=lambda f: f.pk) if file_relation else []):
+                self.stored[(file_row.filename, file_row.checksum)] = ("archive", file_row.storage_name)
+                files.append(_entry(file_row))
             yield _entity(kind, row, files)
 
     def _sample_entry(self, sample: dict) -> FileEntry:
         checksum, filetype = Path(sample["name"]).name.split(".", 1)
+        self.stored[(sample["filename"], checksum)] = ("public", sample["name"])
         return FileEntry(filename=sample["filename"], checksum_method="SHA256", checksum=checksum, filetype=filetype)
 
 
-def _copy_stored_file(out_dir: Path, dataset_accession: str):
-    archive, public = storage_for("archive"), storage_for("public")
+def _copy_stored_file(out_dir: Path, source: VersionSource):
     root = out_dir.resolve()
 
     def copy(entity: Entity, entry: FileEntry, destination: Path) -> None:
         if not destination.resolve().is_relative_to(root):
             raise UserError(f"{entry.filename}: refusing to write outside the export folder")
-        area = public if entity.kind == "landing_page" else archive
-        name = f"{dataset_accession}/{entry.checksum[:2]}/{entry.checksum}.{entry.filetype}"
-        with area.open(name, "rb") as source, open(destination, "wb") as target:
-            shutil.copyfileobj(source, target, length=1024 * 1024)
+        area, name = source.stored[(entry.filename, entry.checksum)]
+        with storage_for(area).open(name, "rb") as stored, open(destination, "wb") as target:
+            shutil.copyfileobj(stored, target, length=1024 * 1024)
 
     return copy
 
@@ -86,10 +90,11 @@ def dataset_export(*, version: m.DatasetVersion, out_dir: str | Path, with_files
     out = Path(out_dir)
     if out.exists() and any(out.iterdir()):
         raise UserError(f"{out} is not empty; export into a new folder.")
-    copy = _copy_stored_file(out, version.dataset.accession) if with_files else None
+    source = VersionSource(version)
+    copy = _copy_stored_file(out, source) if with_files else None
     accessions = {alias: accession for alias, (_, accession, _) in VersionIndex.of(version).objects.items()}
     accessions[version.alias] = version.dataset.accession
-    written = write_bundle(VersionSource(version), out, accessions=accessions, copy_file=copy)
+    written = write_bundle(source, out, accessions=accessions, copy_file=copy)
     audit_record(actor=actor, action="dataset.export", target=version,
                  detail={"dataset": version.dataset.accession, "version": version.number, "files": with_files})
     return written

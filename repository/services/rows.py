@@ -14,7 +14,9 @@ from typing import Any
 from django.db import models
 
 from repository import models as m
+from repository.metaflex.schema import OBSERVATION_TARGET_REFS
 from repository.metaflex.types import Entity, attributes_to_json
+from repository.models import OBSERVATION_TARGET_FIELDS
 from repository.models.kinds import MODELS
 from repository.services.content import content_hash, entity_document, file_document
 
@@ -26,11 +28,9 @@ ACCESSION_TYPE = {
     "staining": "staining", "image": "image", "annotation": "annotation", "observer": "observer",
     "observation": "observation", "dataset": "dataset",
 }
-# Observation target element -> Observation field.
-OBSERVATION_TARGET_FIELD = {
-    "ANNOTATION_REF": "annotation", "CASE_REF": "case", "BIOLOGICAL_BEING_REF": "being",
-    "SPECIMEN_REF": "specimen", "BLOCK_REF": "block", "SLIDE_REF": "slide", "IMAGE_REF": "image",
-}
+# Observation target element -> Observation field (both lists are in XSD order).
+OBSERVATION_TARGET_FIELD = {ref.name: target for ref, target in zip(OBSERVATION_TARGET_REFS, OBSERVATION_TARGET_FIELDS,
+                                                                    strict=True)}
 
 
 @dataclass

@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from repository.metaflex.types import Attribute, Entity
-from repository.summary import SUMMARY_FIELDS
+from repository.summary_fields import SUMMARY_FIELDS
 
 MAX_VALUES = 50
 POLICY_TAGS = ("type_of_dataset", "type_of_access", "allowed_uses", "allowed_geographical_distribution",

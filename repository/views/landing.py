@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from repository.citation import landing_context
 from repository.selectors.catalogue import dataset_version_public
 from repository.services.exports import dataset_export
-from repository.summary import POLICY_FIELDS, summary_rows
+from repository.summary_fields import POLICY_FIELDS, summary_rows
 
 # The bundle files whose content is public; PRIVATE/ (REMS, organisation) stays inside.
 PUBLIC_METADATA = ("METADATA", "LANDING_PAGE")

@@ -54,3 +54,10 @@ def test_collisions_with_the_registry_are_redrawn(db, monkeypatch):
 
 def test_alphabet_has_no_lookalikes():
     assert not set(ALPHABET) & set("ilo01") and len(set(ALPHABET)) == 31
+
+
+def test_the_format_module_and_the_registry_name_the_same_types():
+    from repository.metaflex.accession import TYPES
+    from repository.models import AccessionType
+
+    assert sorted(TYPES) == sorted(AccessionType.values)

@@ -78,4 +78,4 @@ def test_65k_images_validate_in_bounded_memory(tmp_path: Path) -> None:
     assert peak < 150 * 2**20, f"Python peak {peak / 2**20:.0f} MiB"
     assert _max_rss_mb() - rss_before < 300, "RSS grew by 300 MB or more"
     # The importer's second pass streams too.
-    assert sum(1 for _ in bundle.iter_images()) == N_IMAGES
+    assert sum(1 for _ in bundle.iter_entities("image")) == N_IMAGES

@@ -50,7 +50,7 @@ def test_export_with_accessions_is_reimportable(tmp_path: Path) -> None:
     again, report = validate_bundle(out, allow_accessions=True)
     assert again is not None, report.format()
     assert again.dataset.accession == accessions["ds1"]
-    image = next(again.iter_images())
+    image = next(again.iter_entities("image"))
     assert image.accession == accessions[image.alias]
     assert image.ref("IMAGE_OF").accession == accessions[image.ref("IMAGE_OF").alias]
 
@@ -62,7 +62,7 @@ def test_write_from_entity_collection(tmp_path: Path) -> None:
     out = write_bundle(collection, tmp_path / "out", copy_files_from=root)
     again, report = validate_bundle(out)
     assert again is not None, report.format()
-    assert [s.alias for s in again.iter_samples()] == [s.alias for s in bundle.iter_samples()]
+    assert [s.alias for s in again.iter_entities("sample")] == [s.alias for s in bundle.iter_entities("sample")]
 
 
 def test_writer_drops_empty_optional_annotation_file(tmp_path: Path) -> None:
