@@ -131,7 +131,7 @@ def _organisation_of_bundle(bundle: Bundle, report: Report, *, actor=None) -> Or
         return None
     organisation = organisation_create(name=name, slug=_free_slug(name), actor=actor)
     report.add(Problem(rule="organisation.created", severity="warning", **where,
-                       message=f"no organisation was named {name!r}, so it was created (slug "
+                       message=f"no organisation is named {name!r} yet, so this import creates it (slug "
                                f"{organisation.slug!r}); add its country and website in the admin."))
     return organisation
 
