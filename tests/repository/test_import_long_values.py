@@ -92,6 +92,17 @@ def test_a_too_long_alias_is_a_problem_with_file_line_and_element(db, tmp_path, 
     assert not m.Dataset.objects.exists()
 
 
+def test_long_facet_values_that_share_their_start_do_not_collide(db, tmp_path):
+    builder = BundleBuilder(tmp_path / "bundle")
+    for alias, end in (("obsv1", "a"), ("obsv2", "b")):
+        builder.find("observation", f"OBSERVATION[@alias='{alias}']//CODE_ATTRIBUTE/VALUE/MEANING").text = \
+            "Melanoma " * 40 + end
+    call_command("import_metaflex", str(builder.write()))
+    version = m.DatasetVersion.objects.get()
+    assert version.facets.filter(facet="diagnosis").count() == 1
+    assert len(version.summary["diagnoses"]) == 2
+
+
 def test_a_long_organisation_name_is_stored_but_not_linked(db, tmp_path):
     builder = BundleBuilder(tmp_path / "bundle")
     builder.find("organisation", "ORGANISATION/NAME").text = "Hospital " * 40
