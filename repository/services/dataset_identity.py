@@ -33,8 +33,6 @@ from repository.metaflex import Bundle
 from repository.metaflex.types import Problem, Report
 from repository.services.import_errors import import_reject
 
-DATASET_FILE = "METADATA/dataset.xml"
-ORGANISATION_FILE = "PRIVATE/organisation.xml"
 _NAME_MAX = Organisation._meta.get_field("name").max_length
 _SLUG_MAX = Organisation._meta.get_field("slug").max_length
 
@@ -56,21 +54,22 @@ class DatasetMatch:
     organisation: Organisation | None
 
 
-def dataset_find(*, bundle: Bundle, organisation: Organisation | None, report: Report, actor=None) -> DatasetMatch:
+def dataset_find(*, bundle: Bundle, organisation: Organisation | None, report: Report,
+                 actor=None) -> DatasetMatch:
     """Lock the bundle's identity and find its dataset; refuse if the bundle and repository disagree."""
     entity = bundle.dataset
-    where = {"file": DATASET_FILE, "line": entity.line, "element": "DATASET", "alias": entity.alias}
+    where = {"file": entity.source_file, "line": entity.line, "element": "DATASET", "alias": entity.alias}
+    existing = None
     if entity.accession:
         existing = m.Dataset.objects.filter(accession=entity.accession).select_related("organisation").first()
         if existing is not None:
             if organisation is not None and existing.organisation_id != organisation.pk:
-                held = f"organisation {existing.organisation.slug!r}" if existing.organisation else "no organisation"
                 import_reject(report, Problem(
                     rule="dataset.organisation", **where,
-                    message=f"dataset {existing.accession} is held by {held}, not {organisation.slug!r}; import "
-                            "it with that organisation, or without --organisation."))
+                    message=f"dataset {existing.accession} is held by {_holder(existing.organisation)}, not "
+                            f"{organisation.slug!r}; import it with that organisation, or without --organisation."))
             organisation = existing.organisation
-    if organisation is None:
+    if organisation is None and existing is None:
         organisation = _organisation_of_bundle(bundle, report, actor=actor)
     advisory_lock(f"dataset:{organisation.pk if organisation else '-'}:{entity.alias}")
     by_alias = m.Dataset.objects.select_for_update().filter(alias=entity.alias, organisation=organisation).first()
@@ -96,7 +95,8 @@ def dataset_create(*, bundle: Bundle, accession: str, organisation: Organisation
             return m.Dataset.objects.create(accession=accession, alias=alias, organisation=organisation)
     except IntegrityError:
         import_reject(report, Problem(
-            rule="dataset.duplicate", file=DATASET_FILE, line=bundle.dataset.line, element="DATASET", alias=alias,
+            rule="dataset.duplicate", file=bundle.dataset.source_file, line=bundle.dataset.line, element="DATASET",
+            alias=alias,
             message=f"{_holder(organisation)} got a dataset with alias {alias!r} (or accession {accession}) from "
                     "another import at the same time; run this import again to make it a new version of that "
                     "dataset."))
@@ -112,11 +112,12 @@ def _organisation_of_bundle(bundle: Bundle, report: Report, *, actor=None) -> Or
     pic_code = str(entity.fields.get("PIC_CODE") or "").strip()
     if not name:
         return None
-    where = {"file": ORGANISATION_FILE, "line": entity.line, "element": "NAME", "alias": entity.alias}
+    where = {"file": entity.source_file, "line": entity.line, "element": "NAME", "alias": entity.alias}
     advisory_lock(f"organisation:{name.casefold()}")
     if pic_code:
-        earlier = (m.DatasetOrganisation.objects.filter(pic_code=pic_code, version__dataset__organisation__isnull=False)
-                   .order_by("-version_id").values_list("version__dataset__organisation", flat=True).first())
+        earlier = (m.DatasetOrganisation.objects
+                   .filter(pic_code=pic_code, version__dataset__organisation__isnull=False).order_by("-version_id")
+                   .values_list("version__dataset__organisation", flat=True).first())
         if earlier is not None:
             return Organisation.objects.get(pk=earlier)
     found = Organisation.objects.filter(name__iexact=name).first()

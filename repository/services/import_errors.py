@@ -38,7 +38,8 @@ def import_problem(error: Exception) -> Problem:
         return Problem(rule="import.refused", message=str(error))
     if isinstance(error, ValidationError):
         fields = getattr(error, "message_dict", None) or {"": error.messages}
-        details = "; ".join(f"{name + ': ' if name else ''}{' '.join(messages)}" for name, messages in fields.items())
+        details = "; ".join(f"{name + ': ' if name else ''}{' '.join(messages)}"
+                            for name, messages in fields.items())
         return Problem(rule="import.invalid", message=f"a value could not be stored ({details}); fix it in the "
                                                       "bundle, or report it if the bundle is valid.")
     if isinstance(error, DatabaseError):

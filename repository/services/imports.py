@@ -89,7 +89,7 @@ def _find_dataset(bundle: Bundle, report: Report, *, organisation, actor) -> Dat
     """The bundle's dataset (None on a first import) and organisation, locked for this import."""
     match = dataset_find(bundle=bundle, organisation=organisation, report=report, actor=actor)
     if match.dataset and match.dataset.status == m.DatasetStatus.WITHDRAWN:
-        _reject(report, Problem(rule="dataset.withdrawn", file="METADATA/dataset.xml", element="DATASET",
+        _reject(report, Problem(rule="dataset.withdrawn", file=bundle.dataset.source_file, element="DATASET",
                                 alias=bundle.dataset.alias,
                                 message=f"dataset {match.dataset.accession} was withdrawn; it cannot get new "
                                         "versions."))
@@ -104,15 +104,18 @@ def _import(bundle: Bundle, report: Report, *, organisation, actor, changelog: s
     previous = VersionIndex.of(previous_version)
     plan = AccessionPlan(previous, report, accept_foreign=accept_foreign_accessions,
                          dataset_accession=dataset.accession if dataset else bundle.dataset.accession or "")
-    # Everything that can refuse the bundle is checked before the first row or file is written.
+    # What can refuse the bundle is checked before its dataset, rows and files are written.
     if allow_accessions:
         plan.check_supplied(chain([bundle.dataset], *(bundle.iter_entities(name) for name in FILE_ORDER)))
     complements = _complements(bundle, report, dataset)
+    datacite, problems = datacite_record_read(bundle.root)
+    if problems:
+        import_reject(report, *problems)
     if dataset is None:
         dataset = dataset_create(bundle=bundle, accession=plan.dataset_accession(bundle.dataset),
                                  organisation=match.organisation, report=report)
     plan.dataset_accession_value = dataset.accession
-    version = _version_create(bundle, dataset, previous_version, report)
+    version = _version_create(bundle, dataset, previous_version, datacite)
     collector = SummaryCollector()
     writer = RowWriter(version)
     seen: set[str] = set()
@@ -165,13 +168,11 @@ def _import(bundle: Bundle, report: Report, *, organisation, actor, changelog: s
 
 
 def _version_create(bundle: Bundle, dataset: m.Dataset, previous: m.DatasetVersion | None,
-                    report: Report) -> m.DatasetVersion:
+                    datacite: str) -> m.DatasetVersion:
+    """The new version's row; `datacite` is the contributor's DataCite record ("" if none)."""
     entity = bundle.dataset
     document = entity_document(entity)
     f = entity.fields
-    datacite, problems = datacite_record_read(bundle.root)
-    if problems:
-        import_reject(report, *problems)
     dataset_type = f.get("DATASET_TYPE") or []
     types = dataset_type if isinstance(dataset_type, list) else [dataset_type]
     # The contributor's DataCite record is part of what a version publishes: a changed one is a change.
@@ -220,7 +221,7 @@ def _landing_samples(bundle: Bundle, dataset: m.Dataset, version: m.DatasetVersi
 
 
 def _complements(bundle: Bundle, report: Report, dataset: m.Dataset | None) -> list[m.Dataset]:
-    """The published datasets this one complements (by accession); any unknown one refuses the bundle."""
+    """The published datasets this one complements (by accession); an unknown one refuses the bundle."""
     wanted = [ref.accession for ref in bundle.complements if ref.accession]
     found = {d.accession: d for d in m.Dataset.objects.filter(accession__in=wanted)}
     own = dataset.accession if dataset else bundle.dataset.accession
@@ -229,10 +230,11 @@ def _complements(bundle: Bundle, report: Report, dataset: m.Dataset | None) -> l
         if accession == own:
             message = "a dataset cannot complement itself; remove this reference."
         elif accession not in found:
-            message = f"dataset {accession} is not in this repository; check the accession or import that dataset first."
+            message = (f"dataset {accession} is not in this repository; check the accession or import that "
+                       "dataset first.")
         else:
             continue
-        problems.append(Problem(rule="ref.complements", file="METADATA/dataset.xml", line=bundle.dataset.line,
+        problems.append(Problem(rule="ref.complements", file=bundle.dataset.source_file, line=bundle.dataset.line,
                                 element="COMPLEMENTS_DATASET_REF", alias=bundle.dataset.alias, message=message))
     if problems:
         import_reject(report, *problems)

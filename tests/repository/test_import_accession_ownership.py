@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from bigpicture.demo import demo_accounts_seed
 from bigpicture.storage import storage_settings
 from governance.models import AuditEvent
 from repository import models as m
@@ -48,8 +49,7 @@ def _foreign_bundle(base: Path) -> Path:
 def test_reimporting_the_own_export_as_a_new_version_keeps_its_accessions(db, tmp_path):
     first = dataset_import(bundle_dir=BundleBuilder(tmp_path / "v1").write())
     out = dataset_export(version=first.version, out_dir=tmp_path / "export")
-    (out / "METADATA/dataset.xml").write_text((out / "METADATA/dataset.xml").read_text()
-                                              .replace("Test dataset of skin biopsies", "Skin biopsies, rescanned"))
+    _replace(out, "Test dataset of skin biopsies", "Skin biopsies, rescanned")
     again = dataset_import(bundle_dir=out, allow_accessions=True)
     assert again.ok, again.report.format()
     assert again.dataset == first.dataset and again.version.number == 2
@@ -103,7 +103,7 @@ def test_a_foreign_dataset_accession_is_refused_by_default(db, tmp_path, capsys)
     assert _stored_files(tmp_path) == []
 
 
-def test_the_admin_can_accept_foreign_accessions_and_it_is_recorded(db, tmp_path, capsys):
+def test_the_admin_can_accept_foreign_accessions_and_it_is_recorded(db, tmp_path, capsys, client):
     call_command("import_metaflex", str(_foreign_bundle(tmp_path / "bundle")), "--accept-foreign-accessions")
     assert "published xx-dataset-aaaaaa-bbbbbb version 1" in capsys.readouterr().out
     dataset = m.Dataset.objects.get()
@@ -118,6 +118,10 @@ def test_the_admin_can_accept_foreign_accessions_and_it_is_recorded(db, tmp_path
     assert m.Slide.objects.filter(version=version).first().accession.startswith("bp-sample-")
     audit = AuditEvent.objects.filter(action="dataset.import").get()
     assert audit.detail["foreign_accessions"]["count"] == 3
+    admin_account = next(a for a in demo_accounts_seed() if a.username == "admin")
+    client.login(username=admin_account.username, password=admin_account.password)
+    page = client.get(f"/admin/repository/datasetversion/{version.pk}/change/").content.decode()
+    assert FOREIGN_IMAGES["img1"] in page
 
 
 def test_one_accession_for_two_objects_is_refused(db, tmp_path):

@@ -75,7 +75,8 @@ def test_two_first_imports_at_once_make_one_dataset(tmp_path):
            "DJANGO_SETTINGS_MODULE": "bigpicture.settings"}
     logs = [tmp_path / f"import{n}.log" for n in (1, 2)]
     ready = [tmp_path / f"ready{n}" for n in (1, 2)]
-    processes = [_start(bundle, barrier, flag, log, env) for bundle, flag, log in zip(bundles, ready, logs, strict=True)]
+    processes = [_start(bundle, barrier, flag, log, env)
+                 for bundle, flag, log in zip(bundles, ready, logs, strict=True)]
     try:
         deadline = time.monotonic() + 120
         while not all(flag.exists() for flag in ready):
