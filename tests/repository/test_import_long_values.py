@@ -112,6 +112,11 @@ def test_a_long_organisation_name_is_stored_but_not_linked(db, tmp_path):
     assert version.dataset.organisation is None
 
 
+def test_an_unwritable_json_report_is_a_message_not_a_traceback(db, long_bundle, tmp_path):
+    with pytest.raises(CommandError, match="cannot write the JSON report .* was published"):
+        call_command("import_metaflex", str(long_bundle), "--json", str(tmp_path / "no-such-dir" / "r.json"))
+
+
 @pytest.mark.parametrize("error, rule", [
     (UserError("the bundle is identical to version 1"), "import.refused"),
     (ValidationError({"title": ["Ensure this value has at most 500 characters."]}), "import.invalid"),

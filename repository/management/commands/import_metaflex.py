@@ -42,10 +42,7 @@ class Command(BaseCommand):
         except IMPORT_ERRORS as error:
             result = ImportResult(report=Report(problems=[import_problem(error)]), dry_run=dry_run)
         if json_report:
-            with open(json_report, "w") as handle:
-                json.dump({**result.report.to_json(), "counts": result.counts,
-                           "dataset": result.dataset.accession if result.dataset else None,
-                           "version": result.version.number if result.version else None}, handle, indent=2)
+            self._write_json(json_report, result)
         if result.report.problems:
             self.stdout.write(result.report.format())
         if not result.ok:
@@ -54,3 +51,16 @@ class Command(BaseCommand):
         verb = "would publish" if dry_run else "published"
         self.stdout.write(self.style.SUCCESS(
             f"{verb} {result.dataset.accession} version {result.version.number}: {counts}"))
+
+    def _write_json(self, path: str, result: ImportResult) -> None:
+        try:
+            with open(path, "w") as handle:
+                json.dump({**result.report.to_json(), "counts": result.counts,
+                           "dataset": result.dataset.accession if result.dataset else None,
+                           "version": result.version.number if result.version else None}, handle, indent=2)
+        except OSError as error:
+            self.stdout.write(result.report.format())
+            done = "rehearsed" if result.dry_run else "published"
+            outcome = f"{result.dataset.accession} version {result.version.number} was {done}" if result.ok \
+                else "nothing was imported"
+            raise CommandError(f"cannot write the JSON report to {path} ({error.strerror}); {outcome}.") from None
