@@ -80,9 +80,7 @@ def dataset_import(*, bundle_dir: str | Path, organisation=None, actor=None, cha
         return ImportResult(report=rejected.report, dry_run=dry_run)
 
 
-def _reject(report: Report, problem: Problem) -> None:
-    report.add(problem)
-    raise ImportRejected(report)
+_reject = import_reject  # the module's short name for refusing with problems
 
 
 def _find_dataset(bundle: Bundle, report: Report, *, organisation, actor) -> DatasetMatch:
