@@ -84,7 +84,7 @@ class DatasetVersionAdmin(admin.ModelAdmin):
     list_display = ("dataset", "number", "title", "is_clinical", "access_type", "images_count", "published_at")
     list_filter = ("is_clinical", "access_type", "dataset__organisation")
     search_fields = ("dataset__accession", "title", "short_name")
-    readonly_fields = ("dataset", "number", "published_at", "published_by", "changes")
+    readonly_fields = ("dataset", "number", "published_at", "published_by", "changes", "foreign_accessions")
 
 
 @admin.register(m.DatasetFacet)
@@ -96,10 +96,10 @@ class DatasetFacetAdmin(admin.ModelAdmin):
 
 @admin.register(m.Accession)
 class AccessionAdmin(admin.ModelAdmin):
-    list_display = ("accession", "type", "dataset_accession", "alias", "created")
-    list_filter = ("type",)
+    list_display = ("accession", "type", "dataset_accession", "alias", "foreign", "created")
+    list_filter = ("type", "foreign")
     search_fields = ("accession", "alias", "dataset_accession")
-    readonly_fields = ("accession", "type", "dataset_accession", "alias", "created")
+    readonly_fields = ("accession", "type", "dataset_accession", "alias", "foreign", "created")
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -71,6 +71,8 @@ class CitationFacts:
     stainings: list[Term] = field(default_factory=list)
     terms_of_use: list[tuple[str, str]] = field(default_factory=list)
     policy_text: str = ""
+    # The contributor's own DataCite record (PRIVATE/datacite.xml), merged by `datacite.py`.
+    datacite_xml: str = ""
 
     @property
     def year(self) -> str:
@@ -172,4 +174,5 @@ def citation_facts(version: DatasetVersion, request: HttpRequest) -> CitationFac
         stainings=summary_terms(summary.get("stainings")),
         terms_of_use=terms_of_use,
         policy_text=_policy_value(policy.get("policy_text")),
+        datacite_xml=version.datacite_xml,
     )

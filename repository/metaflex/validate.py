@@ -35,6 +35,7 @@ from pathlib import Path
 
 from .bundle import SINGLETONS, Bundle
 from .files import FileChecker
+from .limits import check_limits
 from .parse import EntityReader
 from .refs import AliasIndex, check_accessions
 from .rules import check_attributes, context_of, policy_type_of_dataset
@@ -95,6 +96,7 @@ def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False,
                 singletons.setdefault(entity.kind, entity)
             problems.extend(check_accessions(entity, allow=allow_accessions))
             problems.extend(check_attributes(entity, context))
+            problems.extend(check_limits(entity))
             problems.extend(index.add(entity))
             element = "SAMPLE_IMAGE_FILE" if entity.kind == "landing_page" else "FILE"
             for entry in entity.files:

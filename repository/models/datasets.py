@@ -20,6 +20,12 @@ class AccessType(models.TextChoices):
 
 
 class Dataset(models.Model):
+    """A dataset is identified by its accession, and within an organisation by its alias.
+
+    The alias rule holds with no organisation too (a partial unique index, which
+    PostgreSQL and SQLite both have), so two first imports of one bundle make one dataset.
+    """
+
     accession = models.CharField(max_length=40, unique=True)
     alias = models.CharField(max_length=255)
     organisation = models.ForeignKey("access.Organisation", null=True, blank=True, on_delete=models.PROTECT,
@@ -33,24 +39,32 @@ class Dataset(models.Model):
 
     class Meta:
         ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "alias"], name="dataset_alias_unique_per_organisation"),
+            models.UniqueConstraint(fields=["alias"], condition=models.Q(organisation__isnull=True),
+                                    name="dataset_alias_unique_without_organisation"),
+        ]
 
     def __str__(self) -> str:
         return self.accession
 
 
 class DatasetVersion(models.Model):
-    """One published version of a dataset. Immutable once `published_at` is set."""
+    """One published version of a dataset. Immutable once `published_at` is set.
+
+    Text from the bundle is stored whole: the XSDs set no length limits, so neither do we.
+    """
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     alias = models.CharField(max_length=255)
-    title = models.CharField(max_length=500)
-    short_name = models.CharField(max_length=100)
+    title = models.TextField()
+    short_name = models.TextField()
     description = models.TextField(blank=True)
-    version_label = models.CharField(max_length=100, help_text="The bundle's VERSION element")
-    metadata_standard = models.CharField(max_length=20)
-    dataset_type = models.CharField(max_length=100, blank=True)
-    contact_email = models.CharField(max_length=255, blank=True)
+    version_label = models.TextField(help_text="The bundle's VERSION element")
+    metadata_standard = models.TextField()
+    dataset_type = models.TextField(blank=True)
+    contact_email = models.TextField(blank=True)
     # The DATASET entity as submitted (see MetaflexObject).
     fields = models.JSONField(default=dict, blank=True)
     refs = models.JSONField(default=dict, blank=True)
@@ -59,7 +73,11 @@ class DatasetVersion(models.Model):
     is_clinical = models.BooleanField(default=True)
     access_type = models.CharField(max_length=10, choices=AccessType.choices, default=AccessType.DIRECT)
     keywords = models.JSONField(default=list, blank=True)
-    doi = models.CharField(max_length=255, blank=True)
+    doi = models.TextField(blank=True)
+    # The contributor's own DataCite record (PRIVATE/datacite.xml), as read safely; "" if none.
+    datacite_xml = models.TextField(blank=True)
+    # Accessions another repository issued, accepted with --accept-foreign-accessions.
+    foreign_accessions = models.JSONField(default=list, blank=True)
     changelog = models.TextField(blank=True)
     # [{"accession", "type", "alias", "change": "added" | "changed" | "removed"}]
     changes = models.JSONField(default=list, blank=True)
@@ -112,7 +130,7 @@ class Policy(MetaflexObject):
 
 
 class LandingPage(MetaflexObject):
-    rems_access_link = models.URLField(max_length=500, blank=True)
+    rems_access_link = models.TextField(blank=True)
     # [{"filename", "checksum", "filetype", "storage_name"}]
     sample_image_files = models.JSONField(default=list, blank=True)
 
@@ -121,8 +139,8 @@ class LandingPage(MetaflexObject):
 
 
 class RemsLink(MetaflexObject):
-    workflow_id = models.CharField(max_length=100)
-    organisation_id = models.CharField(max_length=255)
+    workflow_id = models.TextField()
+    organisation_id = models.TextField()
 
     class Meta:
         verbose_name = "REMS link"
@@ -132,9 +150,9 @@ class RemsLink(MetaflexObject):
 class DatasetOrganisation(MetaflexObject):
     """The bundle's ORGANISATION: who holds the data (PIC code, Perun group)."""
 
-    name = models.CharField(max_length=255)
-    pic_code = models.CharField(max_length=50, blank=True)
-    datamanager_perun_group = models.CharField(max_length=255, blank=True)
+    name = models.TextField()
+    pic_code = models.TextField(blank=True)
+    datamanager_perun_group = models.TextField(blank=True)
 
     class Meta:
         constraints = version_unique_constraints("organisation")

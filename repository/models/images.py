@@ -30,7 +30,7 @@ class StoredFile(models.Model):
     """A FILE element: its bundle-relative name, checksums and where the bytes are kept."""
 
     accession = models.CharField(max_length=40, db_index=True)
-    filename = models.CharField(max_length=1000)
+    filename = models.TextField()
     filetype = models.CharField(max_length=20)
     checksum_method = models.CharField(max_length=10, default="SHA256")
     checksum = models.CharField(max_length=64)

@@ -14,6 +14,7 @@ from bigpicture.errors import UserError
 from bigpicture.storage import storage_for
 from governance.services import audit_record
 from repository import models as m
+from repository.citation.contributed import DATACITE_FILE, datacite_record_file
 from repository.metaflex import write_bundle
 from repository.metaflex.schema import SAMPLE_KINDS
 from repository.metaflex.types import Entity, FileEntry, Ref, attributes_from_json, field_from_json
@@ -95,6 +96,10 @@ def dataset_export(*, version: m.DatasetVersion, out_dir: str | Path, with_files
     accessions = {alias: accession for alias, (_, accession, _) in VersionIndex.of(version).objects.items()}
     accessions[version.alias] = version.dataset.accession
     written = write_bundle(source, out, accessions=accessions, copy_file=copy)
+    if version.datacite_xml:  # the contributor's DataCite record goes back where it came from (PRIVATE/)
+        path = written / DATACITE_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(datacite_record_file(version.datacite_xml))
     audit_record(actor=actor, action="dataset.export", target=version,
                  detail={"dataset": version.dataset.accession, "version": version.number, "files": with_files})
     return written

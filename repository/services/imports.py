@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -18,21 +19,19 @@ from django.db import transaction
 from bigpicture.errors import UserError
 from governance.services import audit_record
 from repository import models as m
+from repository.citation.contributed import datacite_record_doi, datacite_record_read, datacite_record_root
+from repository.citation.facts import normalise_doi
 from repository.metaflex import Bundle, validate_bundle
 from repository.metaflex.types import Entity, Problem, Report
 from repository.models.kinds import FILE_MODELS_BY_KIND
 from repository.selectors.versions import VersionIndex
-from repository.services.accessions import accessions_mint
+from repository.services.accession_plan import AccessionPlan
 from repository.services.archive import file_archive
 from repository.services.content import content_hash, entity_document
+from repository.services.dataset_identity import DatasetMatch, dataset_create, dataset_find
+from repository.services.import_errors import ImportRejected, import_reject
 from repository.services.publication import version_publish
-from repository.services.rows import (
-    ACCESSION_TYPE,
-    DependencyBatcher,
-    PreparedRow,
-    RowWriter,
-    file_documents,
-)
+from repository.services.rows import DependencyBatcher, PreparedRow, RowWriter, file_documents
 from repository.services.summary import SummaryCollector
 
 # Bundle files in an order where most references point backwards (see DependencyBatcher).
@@ -41,12 +40,6 @@ FILE_ORDER = ("policy", "rems", "organisation", "landing_page", "staining", "sam
 
 
 ARCHIVE_THREADS = 8
-
-
-class ImportRejected(Exception):
-    def __init__(self, report: Report):
-        self.report = report
-        super().__init__(report.format())
 
 
 @dataclass
@@ -64,15 +57,22 @@ class ImportResult:
 
 
 def dataset_import(*, bundle_dir: str | Path, organisation=None, actor=None, changelog: str = "",
-                   dry_run: bool = False, allow_accessions: bool = False) -> ImportResult:
-    """Validate and, when valid, publish the bundle as a new dataset version."""
+                   dry_run: bool = False, allow_accessions: bool = False,
+                   accept_foreign_accessions: bool = False) -> ImportResult:
+    """Validate and, when valid, publish the bundle as a new dataset version.
+
+    `allow_accessions` lets the bundle carry accessions this repository issued to the same
+    dataset (a re-import of an export); `accept_foreign_accessions` also accepts accessions
+    it never issued, and records them on the version (admin import only).
+    """
     bundle, report = validate_bundle(bundle_dir, allow_accessions=allow_accessions)
     if bundle is None:
         return ImportResult(report=report, dry_run=dry_run)
     try:
         with transaction.atomic():
             result = _import(bundle, report, organisation=organisation, actor=actor, changelog=changelog,
-                             dry_run=dry_run)
+                             dry_run=dry_run, allow_accessions=allow_accessions,
+                             accept_foreign_accessions=accept_foreign_accessions)
             if dry_run:
                 transaction.set_rollback(True)
             return result
@@ -80,33 +80,40 @@ def dataset_import(*, bundle_dir: str | Path, organisation=None, actor=None, cha
         return ImportResult(report=rejected.report, dry_run=dry_run)
 
 
-def _reject(report: Report, problem: Problem) -> None:
-    report.add(problem)
-    raise ImportRejected(report)
+_reject = import_reject  # the module's short name for refusing with problems
 
 
-def _find_dataset(bundle: Bundle, organisation) -> m.Dataset | None:
-    if bundle.dataset.accession:
-        return m.Dataset.objects.select_for_update().filter(accession=bundle.dataset.accession).first()
-    return m.Dataset.objects.select_for_update().filter(alias=bundle.dataset.alias,
-                                                        organisation=organisation).first()
-
-
-def _import(bundle: Bundle, report: Report, *, organisation, actor, changelog: str, dry_run: bool) -> ImportResult:
-    dataset = _find_dataset(bundle, organisation)
-    if dataset and dataset.status == m.DatasetStatus.WITHDRAWN:
-        _reject(report, Problem(rule="dataset.withdrawn", file="METADATA/dataset.xml", element="DATASET",
+def _find_dataset(bundle: Bundle, report: Report, *, organisation, actor) -> DatasetMatch:
+    """The bundle's dataset (None on a first import) and organisation, locked for this import."""
+    match = dataset_find(bundle=bundle, organisation=organisation, report=report, actor=actor)
+    if match.dataset and match.dataset.status == m.DatasetStatus.WITHDRAWN:
+        _reject(report, Problem(rule="dataset.withdrawn", file=bundle.dataset.source_file, element="DATASET",
                                 alias=bundle.dataset.alias,
-                                message=f"dataset {dataset.accession} was withdrawn; it cannot get new versions."))
+                                message=f"dataset {match.dataset.accession} was withdrawn; it cannot get new "
+                                        "versions."))
+    return match
+
+
+def _import(bundle: Bundle, report: Report, *, organisation, actor, changelog: str, dry_run: bool,
+            allow_accessions: bool = False, accept_foreign_accessions: bool = False) -> ImportResult:
+    match = _find_dataset(bundle, report, organisation=organisation, actor=actor)
+    dataset = match.dataset
     previous_version = dataset.latest_version if dataset else None
     previous = VersionIndex.of(previous_version)
-    plan = AccessionPlan(previous, report)
+    plan = AccessionPlan(previous, report, accept_foreign=accept_foreign_accessions,
+                         dataset_accession=dataset.accession if dataset else bundle.dataset.accession or "")
+    # What can refuse the bundle is checked before its dataset, rows and files are written.
+    if allow_accessions:
+        plan.check_supplied(chain([bundle.dataset], *(bundle.iter_entities(name) for name in FILE_ORDER)))
+    complements = _complements(bundle, report, dataset)
+    datacite, problems = datacite_record_read(bundle.root)
+    if problems:
+        import_reject(report, *problems)
     if dataset is None:
-        accession = plan.dataset_accession(bundle.dataset)
-        dataset = m.Dataset.objects.create(accession=accession, alias=bundle.dataset.alias,
-                                           organisation=organisation)
+        dataset = dataset_create(bundle=bundle, accession=plan.dataset_accession(bundle.dataset),
+                                 organisation=match.organisation, report=report)
     plan.dataset_accession_value = dataset.accession
-    version = _version_create(bundle, dataset, previous_version)
+    version = _version_create(bundle, dataset, previous_version, datacite)
     collector = SummaryCollector()
     writer = RowWriter(version)
     seen: set[str] = set()
@@ -146,28 +153,36 @@ def _import(bundle: Bundle, report: Report, *, organisation, actor, changelog: s
         changes.insert(0, {"accession": dataset.accession, "type": "dataset", "alias": dataset.alias,
                            "change": "changed"})
     sample_images = [] if dry_run else _landing_samples(bundle, dataset, version)
+    version.foreign_accessions = plan.foreign
     version_publish(version=version, collector=collector, changes=changes,
                     changelog=changelog, total_bytes=total_bytes, sample_images=sample_images,
-                    complements=_complements(bundle, report), actor=actor)
+                    complements=complements, actor=actor)
     audit_record(actor=actor, action="dataset.import", target=version,
                  detail={"dataset": dataset.accession, "version": version.number, "dry_run": dry_run,
-                         "counts": dict(collector.counts), "changes": len(changes)})
+                         "counts": dict(collector.counts), "changes": len(changes),
+                         "foreign_accessions": {"count": len(plan.foreign), "first": plan.foreign[:20]}})
     return ImportResult(report=report, dataset=dataset, version=version, counts=dict(collector.counts),
                         changes=changes, dry_run=dry_run)
 
 
-def _version_create(bundle: Bundle, dataset: m.Dataset, previous: m.DatasetVersion | None) -> m.DatasetVersion:
+def _version_create(bundle: Bundle, dataset: m.Dataset, previous: m.DatasetVersion | None,
+                    datacite: str) -> m.DatasetVersion:
+    """The new version's row; `datacite` is the contributor's DataCite record ("" if none)."""
     entity = bundle.dataset
     document = entity_document(entity)
     f = entity.fields
     dataset_type = f.get("DATASET_TYPE") or []
+    types = dataset_type if isinstance(dataset_type, list) else [dataset_type]
+    # The contributor's DataCite record is part of what a version publishes: a changed one is a change.
+    hashed = {**document, "datacite_xml": datacite} if datacite else document
     return m.DatasetVersion.objects.create(
         dataset=dataset, number=(previous.number + 1) if previous else 1, alias=entity.alias,
         title=f.get("TITLE") or "", short_name=f.get("SHORT_NAME") or "", description=f.get("DESCRIPTION") or "",
         version_label=f.get("VERSION") or "", metadata_standard=f.get("METADATA_STANDARD") or "",
-        dataset_type=", ".join(dataset_type) if isinstance(dataset_type, list) else dataset_type,
+        dataset_type=", ".join(dict.fromkeys(t for t in types if t)),
         contact_email=f.get("DATASET_OWNER_CONTACT_EMAIL") or "", is_clinical=bundle.clinical,
-        content_hash=content_hash(document), **document,
+        datacite_xml=datacite, doi=normalise_doi(datacite_record_doi(datacite_record_root(datacite))),
+        content_hash=content_hash(hashed), **document,
     )
 
 
@@ -203,92 +218,22 @@ def _landing_samples(bundle: Bundle, dataset: m.Dataset, version: m.DatasetVersi
     return samples
 
 
-def _complements(bundle: Bundle, report: Report) -> list[m.Dataset]:
+def _complements(bundle: Bundle, report: Report, dataset: m.Dataset | None) -> list[m.Dataset]:
+    """The published datasets this one complements (by accession); an unknown one refuses the bundle."""
     wanted = [ref.accession for ref in bundle.complements if ref.accession]
     found = {d.accession: d for d in m.Dataset.objects.filter(accession__in=wanted)}
-    for accession in wanted:
-        if accession not in found:
-            _reject(report, Problem(rule="ref.complements", file="METADATA/dataset.xml",
-                                    element="COMPLEMENTS_DATASET_REF", alias=bundle.dataset.alias,
-                                    message=f"dataset {accession} is not in this repository; "
-                                            "check the accession or import that dataset first."))
+    own = dataset.accession if dataset else bundle.dataset.accession
+    problems = []
+    for accession in dict.fromkeys(wanted):
+        if accession == own:
+            message = "a dataset cannot complement itself; remove this reference."
+        elif accession not in found:
+            message = (f"dataset {accession} is not in this repository; check the accession or import that "
+                       "dataset first.")
+        else:
+            continue
+        problems.append(Problem(rule="ref.complements", file=bundle.dataset.source_file, line=bundle.dataset.line,
+                                element="COMPLEMENTS_DATASET_REF", alias=bundle.dataset.alias, message=message))
+    if problems:
+        import_reject(report, *problems)
     return list(found.values())
-
-
-class AccessionPlan:
-    """Which accession each object gets: kept from the previous version, supplied, or new."""
-
-    def __init__(self, previous: VersionIndex, report: Report):
-        self.previous = previous
-        self.report = report
-        self.dataset_accession_value = ""
-
-    def dataset_accession(self, entity: Entity) -> str:
-        if entity.accession:
-            self._register_supplied("dataset", {entity.alias: entity.accession}, entity)
-            return entity.accession
-        return accessions_mint(type="dataset", aliases=[entity.alias])[entity.alias]
-
-    def accessions_for(self, kind: str, batch: list[Entity]) -> dict[str, str]:
-        accession_type = ACCESSION_TYPE[kind]
-        result: dict[str, str] = {}
-        supplied: dict[str, str] = {}
-        for entity in batch:
-            kept = self.previous.objects.get(entity.alias)
-            if entity.accession:
-                if kept and kept[1] != entity.accession:
-                    _reject(self.report, Problem(
-                        rule="accession.mismatch", file=entity.source_file, line=entity.line,
-                        element=entity.kind.upper(), alias=entity.alias,
-                        message=f"{entity.alias!r} has accession {kept[1]} in the current version, not "
-                                f"{entity.accession}; remove the accession or correct it."))
-                supplied[entity.alias] = entity.accession
-            elif kept and kept[0] == kind:
-                result[entity.alias] = kept[1]
-        if supplied:
-            self._register_supplied(accession_type, supplied, batch[0])
-            result.update(supplied)
-        new = [e.alias for e in batch if e.alias not in result]
-        if new:
-            result.update(accessions_mint(type=accession_type, aliases=new,
-                                          dataset_accession=self.dataset_accession_value))
-        return result
-
-    def file_accessions(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
-        result = {key: self.previous.files[key] for key in keys if key in self.previous.files}
-        new = [key for key in keys if key not in result]
-        minted = accessions_mint(type="file", aliases=[f"{name}@{checksum}" for name, checksum in new],
-                                 dataset_accession=self.dataset_accession_value)
-        result.update({key: minted[f"{key[0]}@{key[1]}"] for key in new})
-        return result
-
-    def _register_supplied(self, accession_type: str, supplied: dict[str, str], where: Entity) -> None:
-        """Accessions from our own export: each must be unregistered or registered to the same alias."""
-        registered = {a.accession: a for a in m.Accession.objects.filter(accession__in=supplied.values())}
-        for alias, accession in supplied.items():
-            known = registered.get(accession)
-            if known and (known.type != accession_type or (known.alias and known.alias != alias)):
-                _reject(self.report, Problem(
-                    rule="accession.conflict", file=where.source_file, alias=alias,
-                    message=f"accession {accession} already belongs to {known.type} {known.alias!r}; "
-                            "accessions are never reused. Remove it to get a new one."))
-        m.Accession.objects.bulk_create([
-            m.Accession(accession=accession, type=accession_type, alias=alias,
-                        dataset_accession=self.dataset_accession_value or accession)
-            for alias, accession in supplied.items() if accession not in registered
-        ])
-
-    def change_of(self, alias: str, kind: str, accession: str, digest: str) -> dict[str, str] | None:
-        """The change against the previous version; a first version has no changelog of objects."""
-        if not self.previous.objects:
-            return None
-        kept = self.previous.objects.get(alias)
-        if kept is None:
-            return {"accession": accession, "type": kind, "alias": alias, "change": "added"}
-        if kept[2] != digest:
-            return {"accession": accession, "type": kind, "alias": alias, "change": "changed"}
-        return None
-
-    def removed(self, seen: set[str]) -> list[dict[str, str]]:
-        return [{"accession": accession, "type": kind, "alias": alias, "change": "removed"}
-                for alias, (kind, accession, _) in self.previous.objects.items() if alias not in seen]

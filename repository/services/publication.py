@@ -12,6 +12,7 @@ from repository.metaflex.types import attributes_from_json
 from repository.services.summary import SummaryCollector, attribute_text
 
 MAX_KEYWORDS = 10
+FACET_VALUE_MAX = m.DatasetFacet._meta.get_field("value").max_length
 
 
 def _keywords(version: m.DatasetVersion) -> list[str]:
@@ -61,9 +62,10 @@ def version_publish(*, version: m.DatasetVersion, collector: SummaryCollector, c
         organisation=[organisation.name] if organisation else [],
         year=[str(version.published_at.year)],
     )
+    # Facet values are cut to the column; two long values may then be one.
     m.DatasetFacet.objects.bulk_create(
-        m.DatasetFacet(version=version, facet=facet, value=value[:255])
-        for facet, values in facets.items() for value in values
+        m.DatasetFacet(version=version, facet=facet, value=value)
+        for facet, values in facets.items() for value in dict.fromkeys(v[:FACET_VALUE_MAX] for v in values)
     )
     dataset.latest_version = version
     if dataset.status == m.DatasetStatus.REGISTERED:

@@ -105,4 +105,4 @@ def test_reused_accession_for_another_object_is_refused(imported, tmp_path):
         xml.write_text(xml.read_text().replace(image_accession, taken))
     m.Dataset.objects.all().delete()
     again = dataset_import(bundle_dir=out, allow_accessions=True)
-    assert not again.ok and "accession.conflict" in again.report.rules()
+    assert not again.ok and "accession.other_dataset" in again.report.rules()
