@@ -9,6 +9,7 @@ SUMMARY_FIELDS: tuple[tuple[str, str], ...] = (
     ("anatomical_sites", "Anatomical sites"),
     ("age_range", "Age range"),
     ("sexes", "Sex"),
+    ("study_durations", "Study duration"),
     ("extraction_methods", "Extraction methods"),
     ("specimen_types", "Specimen types"),
     ("stainings", "Stainings"),
