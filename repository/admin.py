@@ -26,7 +26,10 @@ from repository.tasks import public_export_build
 
 
 class PublishedReadOnlyAdmin(admin.ModelAdmin):
-    """View-only once published. `version_path` leads from a row to its DatasetVersion ("" for the version)."""
+    """View-only once published. `version_path` leads from a row to its DatasetVersion ("" for the version).
+
+    Rows arrive by import only (which also issues their accessions), so none is added here.
+    """
 
     version_path = "version"
 
@@ -37,7 +40,6 @@ class PublishedReadOnlyAdmin(admin.ModelAdmin):
         return version.published_at is not None
 
     def has_add_permission(self, request, obj=None) -> bool:
-        # Content arrives by import only; adding a row would change a published version.
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -111,7 +113,7 @@ class DatasetVersionInline(admin.TabularInline):
 
 
 @admin.register(m.Dataset)
-class DatasetAdmin(admin.ModelAdmin):
+class DatasetAdmin(PublishedReadOnlyAdmin):
     list_display = ("accession", "alias", "organisation", "status", "created")
     list_filter = ("status", "organisation")
     search_fields = ("accession", "alias", "versions__title")
@@ -119,23 +121,9 @@ class DatasetAdmin(admin.ModelAdmin):
     inlines = [DatasetVersionInline]
     actions = ["deprecate", "withdraw"]
 
-    def _published(self, obj) -> bool:
-        return obj.versions.filter(published_at__isnull=False).exists()
-
-    def has_add_permission(self, request) -> bool:
-        return False  # datasets are created by import, which issues their accession
-
-    def has_change_permission(self, request, obj=None) -> bool:
+    def is_published(self, obj) -> bool:
         # Its alias, organisation and complements are part of what was published.
-        return super().has_change_permission(request, obj) and not (obj and self._published(obj))
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return super().has_delete_permission(request, obj) and not (obj and self._published(obj))
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
+        return obj.versions.filter(published_at__isnull=False).exists()
 
     def _change_status(self, request, queryset, status: str, action: str):
         """The admin's intermediate page: ask for the reason, then change every selected dataset."""
