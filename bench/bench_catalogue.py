@@ -144,9 +144,9 @@ def _catalogue_database(name: str) -> Iterator[str]:
 
 def _database_counts() -> dict[str, int]:
     from repository.models import Dataset, DatasetFacet, DatasetVersion, Image
-    from repository.selectors.catalogue import public_versions
+    from repository.selectors.visibility import listed_versions
 
-    return {"listed datasets": public_versions().count(), "datasets": Dataset.objects.count(),
+    return {"listed datasets": listed_versions().count(), "datasets": Dataset.objects.count(),
             "versions": DatasetVersion.objects.count(), "facet rows": DatasetFacet.objects.count(),
             "images": Image.objects.count()}
 
@@ -168,7 +168,7 @@ def _few(candidates: list[tuple[str, dict[str, list[str]]]]) -> tuple[str, dict[
 
 def _endpoints() -> tuple[dict[str, Endpoint], list[dict[str, Any]]]:
     from repository.models import Dataset
-    from repository.selectors.catalogue import LISTED_STATUSES
+    from repository.selectors.visibility import LISTED_STATUSES
 
     rng = random.Random(vocab.SEED)
     listed = list(Dataset.objects.filter(status__in=LISTED_STATUSES).values_list("accession", flat=True))

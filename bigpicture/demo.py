@@ -6,6 +6,7 @@ Later issues extend `demo_seed` with their own content.
 from __future__ import annotations
 
 import tempfile
+import time
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -17,7 +18,9 @@ from access.models import Organisation, User
 from access.roles import Role
 from access.services import organisation_create, user_create
 from repository.models import Dataset
+from repository.selectors.visibility import public_export_candidates
 from repository.synthetic.bundles import BundleSpec, write_synthetic_bundle
+from repository.tasks import public_export_build
 
 
 @dataclass(frozen=True)
@@ -91,3 +94,18 @@ def demo_datasets_seed(*, organisation: Organisation) -> None:
             bundle = write_synthetic_bundle(Path(workdir), spec)
             call_command("import_metaflex", str(bundle), organisation=organisation.slug,
                          changelog="Initial release of the demo dataset.", stdout=StringIO())
+
+
+def demo_public_exports_wait(*, timeout: float = 120.0) -> tuple[int, int]:
+    """Have the worker build the public metadata zips the demo lacks, and wait for them: (built, total).
+
+    Publication already queued them; this catches a demo database from before,
+    or one whose worker stopped before it got to them. Building twice is harmless.
+    """
+    for version_id in public_export_candidates().values_list("pk", flat=True):
+        public_export_build.dispatch(version_id)
+    deadline = time.monotonic() + timeout
+    while public_export_candidates().exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    total = public_export_candidates(missing_only=False).count()
+    return total - public_export_candidates().count(), total

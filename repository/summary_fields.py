@@ -9,6 +9,7 @@ SUMMARY_FIELDS: tuple[tuple[str, str], ...] = (
     ("anatomical_sites", "Anatomical sites"),
     ("age_range", "Age range"),
     ("sexes", "Sex"),
+    ("study_durations", "Study duration"),
     ("extraction_methods", "Extraction methods"),
     ("specimen_types", "Specimen types"),
     ("stainings", "Stainings"),
@@ -17,6 +18,9 @@ SUMMARY_FIELDS: tuple[tuple[str, str], ...] = (
     ("resolutions_um_per_px", "Resolution (µm/px)"),
     ("scanners", "Scanners"),
 )
+
+# Rows shown only when the dataset has a value: a tox-study duration means nothing for a clinical dataset.
+SHOWN_WHEN_PRESENT = frozenset({"study_durations"})
 
 # The policy's terms of use, in the order a reader needs them.
 POLICY_FIELDS: tuple[tuple[str, str], ...] = (
@@ -40,4 +44,5 @@ POLICY_FIELDS: tuple[tuple[str, str], ...] = (
 
 
 def summary_rows(summary: dict) -> list[tuple[str, object]]:
-    return [(label, summary.get(key)) for key, label in SUMMARY_FIELDS]
+    return [(label, summary.get(key)) for key, label in SUMMARY_FIELDS
+            if key not in SHOWN_WHEN_PRESENT or summary.get(key)]

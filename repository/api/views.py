@@ -2,7 +2,8 @@
 
 Views are thin: parameters are validated by the input serializers in
 `filters.py`, reads go through `repository.selectors`, and output is shaped
-by `serializers.py`. Nothing here reaches unreleased datasets or file storage.
+by `serializers.py`. Nothing here reaches unreleased datasets or file storage,
+and a withdrawn dataset answers 410 Gone.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import hashlib
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import etag
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -38,28 +39,34 @@ from repository.api.serializers import (
 )
 from repository.models import DatasetVersion
 from repository.selectors.api import (
-    api_dataset_version,
-    api_dataset_version_stamp,
-    api_dataset_versions,
     version_annotations,
     version_images,
     version_observations,
     version_samples,
 )
 from repository.selectors.catalogue import catalogue_facet_counts, dataset_catalogue
+from repository.selectors.visibility import published_versions, visible_version
 
 # Part of every ETag: bump it when a version's representation changes shape.
 REPRESENTATION_REVISION = "1"
 NOT_FOUND = "No released dataset has this accession (and version)."
 
 
+class Gone(APIException):
+    status_code = 410
+    default_detail = "This dataset was withdrawn."
+    default_code = "gone"
+
+
 def version_etag(request, accession: str, number: int | None = None) -> str | None:
     """A version's ETag: published versions are immutable, so these columns identify the response."""
-    stamp = api_dataset_version_stamp(accession=accession, number=number)
-    if stamp is None:
+    visible = visible_version(accession=accession, number=number)
+    if visible is None or visible.withdrawn:
         return None
-    text = "|".join([REPRESENTATION_REVISION, stamp.accession, str(stamp.number), stamp.published_at.isoformat(),
-                     stamp.status, stamp.status_reason, stamp.organisation or ""])
+    version, dataset = visible.version, visible.dataset
+    text = "|".join([REPRESENTATION_REVISION, dataset.accession, str(version.number),
+                     version.published_at.isoformat(), dataset.status, dataset.status_reason,
+                     dataset.organisation.name if dataset.organisation else ""])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -72,10 +79,13 @@ class PublicAPIView(GenericAPIView):
     pagination_class = SelectorOrderedCursorPagination
 
     def get_version(self) -> DatasetVersion:
-        version = api_dataset_version(accession=self.kwargs["accession"], number=self.kwargs.get("number"))
-        if version is None:
+        visible = visible_version(accession=self.kwargs["accession"], number=self.kwargs.get("number"))
+        if visible is None:
             raise NotFound(NOT_FOUND)
-        return version
+        if visible.withdrawn:
+            raise Gone(f"{visible.dataset.accession} was withdrawn ({visible.dataset.status_reason.rstrip('.')}); "
+                       "its landing page says how to cite it.")
+        return visible.version
 
 
 @extend_schema(tags=["datasets"], parameters=[CatalogueQuerySerializer])
@@ -135,7 +145,7 @@ class DatasetVersionListView(PublicAPIView, ListAPIView):
     serializer_class = VersionListItemSerializer
 
     def get_queryset(self):
-        return api_dataset_versions(version=self.get_version())
+        return published_versions(dataset=self.get_version().dataset)
 
 
 @extend_schema(

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from repository.display import value_text
 from repository.models import DatasetVersion
 
 PUBLISHER = "Bigpicture portal"
@@ -135,7 +136,7 @@ def summary_terms(value: object) -> list[Term]:
 def _policy_value(value: object) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    return ", ".join(term.text for term in summary_terms(value))
+    return ", ".join(value_text(term.text) for term in summary_terms(value))
 
 
 def citation_facts(version: DatasetVersion, request: HttpRequest) -> CitationFacts:

@@ -95,6 +95,11 @@ class DatasetVersion(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
+    # The public metadata zip (repository.services.public_exports), built once after publication:
+    # its key in the public storage area, and its size and SHA-256 to verify it before reuse.
+    public_export_name = models.CharField(max_length=255, blank=True)
+    public_export_size = models.PositiveBigIntegerField(null=True, blank=True)
+    public_export_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["dataset", "-number"]

@@ -1,16 +1,13 @@
 """Reads for the public metadata API (`/api/v1/`).
 
-Only published versions of released or deprecated datasets are reachable:
-every read here starts from `_published_versions`, so a registered or
-withdrawn dataset is invisible. Each list is ordered by a field that is unique
+Which version a request may read is decided by
+`repository.selectors.visibility.visible_version`, as for every public path;
+the reads here take that version. Each list is ordered by a field that is unique
 within its parent, which cursor pagination needs, and fetches its related rows
 in a fixed number of queries however long the page is.
 """
 
 from __future__ import annotations
-
-from datetime import datetime
-from typing import NamedTuple
 
 from django.db.models import F, Prefetch, QuerySet
 
@@ -29,52 +26,9 @@ from repository.models import (
     Slide,
     Specimen,
 )
-from repository.selectors.catalogue import LISTED_STATUSES
 
 # The sample hierarchy from root to leaf; the samples list walks it in this order.
 SAMPLE_HIERARCHY = ("being", "case", "specimen", "block", "slide")
-
-
-class VersionStamp(NamedTuple):
-    """What identifies the API representation of a version: its immutable identity and the mutable bits shown."""
-
-    accession: str
-    number: int
-    published_at: datetime
-    status: str
-    status_reason: str
-    organisation: str | None
-
-
-def _published_versions(accession: str, number: int | None) -> QuerySet[DatasetVersion]:
-    versions = DatasetVersion.objects.filter(
-        dataset__accession=accession,
-        dataset__status__in=LISTED_STATUSES,
-        published_at__isnull=False,
-    )
-    if number is None:
-        return versions.filter(dataset__latest_version=F("pk"))
-    return versions.filter(number=number)
-
-
-def api_dataset_version(*, accession: str, number: int | None = None) -> DatasetVersion | None:
-    """One published version (the latest when `number` is None) of a listed dataset."""
-    return _published_versions(accession, number).select_related("dataset", "dataset__organisation").first()
-
-
-def api_dataset_version_stamp(*, accession: str, number: int | None = None) -> VersionStamp | None:
-    """The same version as `api_dataset_version`, read as a few columns for conditional requests."""
-    row = (_published_versions(accession, number)
-           .values_list("dataset__accession", "number", "published_at", "dataset__status",
-                        "dataset__status_reason", "dataset__organisation__name")
-           .first())
-    return None if row is None else VersionStamp(*row)
-
-
-def api_dataset_versions(*, version: DatasetVersion) -> QuerySet[DatasetVersion]:
-    """Every published version of the dataset of a visible `version`, newest first."""
-    return (DatasetVersion.objects.filter(dataset_id=version.dataset_id, published_at__isnull=False)
-            .select_related("dataset").order_by("-number"))
 
 
 def _in_version(model, version: DatasetVersion) -> QuerySet:

@@ -1,7 +1,7 @@
 """Reads for the public statistics page: counts over public dataset versions.
 
-Only public versions count (the latest version of every released or deprecated
-dataset). Every table is one grouped query, so the number of queries does not
+Only listed versions count (the latest version of every released or deprecated
+dataset; see `repository.selectors.visibility`). Every table is one grouped query, so the number of queries does not
 grow with the number of datasets.
 """
 
@@ -14,14 +14,14 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from repository.models import DatasetFacet, DatasetVersion
-from repository.selectors.catalogue import public_versions
+from repository.selectors.visibility import listed_versions
 
 # Facet tables on the page: DatasetFacet.facet → label.
 STATISTICS_FACETS = {"stain": "Stain", "species": "Species"}
 
 
 def counted_versions() -> QuerySet[DatasetVersion]:
-    return public_versions().filter(published_at__isnull=False).order_by()
+    return listed_versions().order_by()
 
 
 def statistics_totals() -> dict[str, int]:

@@ -1,4 +1,8 @@
-"""Dataset lifecycle: released datasets can be deprecated, and any published one withdrawn."""
+"""Dataset lifecycle: released datasets can be deprecated, and any published one withdrawn.
+
+Withdrawal is final: the landing page becomes a tombstone and, once the change
+commits, a task deletes the dataset's objects from the public storage area.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from django.db import transaction
 from bigpicture.errors import UserError
 from governance.services import audit_record
 from repository.models import Dataset, DatasetStatus
+from repository.tasks import withdrawn_public_files_remove
 
 TRANSITIONS: dict[str, set[str]] = {
     DatasetStatus.REGISTERED: {DatasetStatus.RELEASED},
@@ -30,4 +35,6 @@ def dataset_status_change(*, dataset: Dataset, status: str, reason: str, actor=N
     dataset.save(update_fields=["status", "status_reason"])
     audit_record(actor=actor, action=f"dataset.{status}", target=dataset,
                  detail={"from": previous, "to": status, "reason": dataset.status_reason})
+    if status == DatasetStatus.WITHDRAWN:
+        withdrawn_public_files_remove.dispatch(dataset.pk)
     return dataset

@@ -7,6 +7,7 @@ the writer's order, one kind at a time, so exporting 65k images streams.
 from __future__ import annotations
 
 import shutil
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from repository.models.kinds import FILE_MODELS_BY_KIND, MODELS
 from repository.selectors.versions import VersionIndex
 
 _CHUNK = 2000
+_COPY_CHUNK = 1024 * 1024
 
 
 def _entity(kind: str, row, files: list[FileEntry], accession: str = "") -> Entity:
@@ -80,14 +82,13 @@ def _copy_stored_file(out_dir: Path, source: VersionSource):
             raise UserError(f"{entry.filename}: refusing to write outside the export folder")
         area, name = source.stored[(entry.filename, entry.checksum)]
         with storage_for(area).open(name, "rb") as stored, open(destination, "wb") as target:
-            shutil.copyfileobj(stored, target, length=1024 * 1024)
+            shutil.copyfileobj(stored, target, length=_COPY_CHUNK)
 
     return copy
 
 
-def dataset_export(*, version: m.DatasetVersion, out_dir: str | Path, with_files: bool = True,
-                   actor=None) -> Path:
-    """Write `version` as a bundle into `out_dir` (which must be empty or new)."""
+def version_bundle_write(*, version: m.DatasetVersion, out_dir: str | Path, with_files: bool = True) -> Path:
+    """Write `version` as a bundle into `out_dir` (which must be empty or new); not audited, see `dataset_export`."""
     out = Path(out_dir)
     if out.exists() and any(out.iterdir()):
         raise UserError(f"{out} is not empty; export into a new folder.")
@@ -100,6 +101,32 @@ def dataset_export(*, version: m.DatasetVersion, out_dir: str | Path, with_files
         path = written / DATACITE_FILE
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(datacite_record_file(version.datacite_xml))
-    audit_record(actor=actor, action="dataset.export", target=version,
+    return written
+
+
+def dataset_export(*, version: m.DatasetVersion, out_dir: str | Path, with_files: bool = True,
+                   actor=None, ip_address: str | None = None) -> Path:
+    """A person's export of `version` (the admin, `export_metaflex`): written, then audited with who and where."""
+    written = version_bundle_write(version=version, out_dir=out_dir, with_files=with_files)
+    audit_record(actor=actor, action="dataset.export", target=version, ip_address=ip_address,
                  detail={"dataset": version.dataset.accession, "version": version.number, "files": with_files})
     return written
+
+
+def bundle_zip(*, bundle: Path, target, root: str, folders: tuple[str, ...] | None = None,
+               date_time: tuple[int, ...] = (1980, 1, 1, 0, 0, 0)) -> None:
+    """Zip a written bundle (only `folders`, when given) under `root/`.
+
+    Members come in a fixed order with a fixed timestamp, so the same bundle
+    always gives the same bytes. `target` is a path or a binary file.
+    """
+    with zipfile.ZipFile(target, "w") as zipped:
+        for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
+            relative = path.relative_to(bundle)
+            if folders is not None and relative.parts[0] not in folders:
+                continue
+            info = zipfile.ZipInfo(f"{root}/{relative.as_posix()}", date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            with open(path, "rb") as source, zipped.open(info, "w") as member:
+                shutil.copyfileobj(source, member, _COPY_CHUNK)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from repository import models as m
 from repository.metaflex.types import attributes_from_json
 from repository.services.summary import SummaryCollector, attribute_text
+from repository.tasks import public_export_build
 
 MAX_KEYWORDS = 10
 FACET_VALUE_MAX = m.DatasetFacet._meta.get_field("value").max_length
@@ -73,4 +74,5 @@ def version_publish(*, version: m.DatasetVersion, collector: SummaryCollector, c
     dataset.save(update_fields=["latest_version", "status"])
     if complements:
         dataset.complements.add(*complements)
+    public_export_build.dispatch(version.pk)
     return version

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import Any
 
+from repository.display import MICROMETRE, PER_PIXEL, duration_parse, units_text
 from repository.metaflex.types import Attribute, Entity
 from repository.summary_fields import SUMMARY_FIELDS
 
@@ -14,7 +14,6 @@ POLICY_TAGS = ("type_of_dataset", "type_of_access", "allowed_uses", "allowed_geo
                "duration_of_use", "defined_research_question_required", "consent_restrictions",
                "custom_restrictions", "policy_text")
 IMAGE_TYPE_LABELS = {"WSI_IMAGE": "Whole-slide image", "GROSS_IMAGE": "Gross image"}
-_YEARS = re.compile(r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?")
 
 
 def attribute_text(attribute: Attribute | None) -> str | None:
@@ -24,14 +23,43 @@ def attribute_text(attribute: Attribute | None) -> str | None:
     if attribute.kind == "code":
         return attribute.value.get("meaning") or attribute.value.get("code")
     if attribute.kind == "measurement":
-        return f"{attribute.value} {attribute.units}".strip()
+        return f"{attribute.value} {units_text(attribute.units)}".strip()
     if attribute.kind == "set":
         return None
     return str(attribute.value)
 
 
+def attribute_texts(attribute: Attribute) -> list[str]:
+    """What a person reads for an attribute as a list: a set gives one entry per nested attribute."""
+    if attribute.kind != "set":
+        text = attribute_text(attribute)
+        return [text] if text else []
+    entries = []
+    for nested in [] if attribute.nil else attribute.value or []:
+        if nested.kind == "set":
+            texts = attribute_texts(nested)
+            text = f"{nested.tag.replace('_', ' ').capitalize()}: {', '.join(texts)}" if texts else None
+        else:
+            text = attribute_text(nested)
+        if text:
+            entries.append(text)
+    return entries
+
+
 def _texts(attributes: list[Attribute] | None, *tags: str) -> list[str]:
     return [text for a in attributes or [] if a.tag in tags and (text := attribute_text(a))]
+
+
+def _resolutions(attributes: list[Attribute] | None) -> list[str]:
+    """Base-layer resolutions, always written in µm/px (the unit the tag means)."""
+    texts = []
+    for a in attributes or []:
+        if a.tag != "base_layer_resolution" or a.nil or a.value in (None, "") or a.kind not in (
+                "numeric", "measurement"):
+            continue
+        units = units_text(a.units) if a.kind == "measurement" else PER_PIXEL
+        texts.append(f"{a.value} {PER_PIXEL if units in (MICROMETRE, PER_PIXEL) else units}")
+    return texts
 
 
 def _age_years(attribute: Attribute | None) -> float | None:
@@ -39,11 +67,8 @@ def _age_years(attribute: Attribute | None) -> float | None:
         return None
     text = attribute.value if attribute.kind == "string" else next(
         (a.value for a in attribute.value or [] if a.tag == "start" and not a.nil), None)
-    match = _YEARS.match((text or "").split("/")[0])
-    if not match or not any(match.groups()):
-        return None
-    years, months, weeks, days = (float(g) if g else 0.0 for g in match.groups())
-    return years + months / 12 + (weeks * 7 + days) / 365.25
+    duration = duration_parse((text or "").split("/")[0])
+    return duration.in_years() if duration else None
 
 
 class SummaryCollector:
@@ -65,6 +90,7 @@ class SummaryCollector:
         if entity.kind == "biological_being":
             self._add("species", _texts(attrs, "animal_species"))
             self._add("sexes", _texts(attrs, "sex"))
+            self._add("study_durations", _texts(attrs, "study_duration"))
         elif entity.kind == "specimen":
             self._add("extraction_methods", _texts(attrs, "extraction_method"))
             self._add("anatomical_sites", _texts(attrs, "anatomical_site", "anatomical_location"))
@@ -78,7 +104,7 @@ class SummaryCollector:
             self._add("stainings", [t for a in [*procedure, *stains] if (t := attribute_text(a))][:3])
         elif entity.kind == "image":
             self._add("image_types", [IMAGE_TYPE_LABELS.get(entity.fields.get("IMAGE_TYPE"), "Other")])
-            self._add("resolutions_um_per_px", _texts(attrs, "base_layer_resolution"))
+            self._add("resolutions_um_per_px", _resolutions(attrs))
             scanner = " ".join(_texts(attrs, "scanner_manufacturer") + _texts(attrs, "scanner_model"))
             if scanner:
                 self._add("scanners", [scanner])
@@ -89,7 +115,7 @@ class SummaryCollector:
                 self._add("diagnoses", [text for a in codes if (text := attribute_text(a))])
         elif entity.kind == "policy":
             for tag in POLICY_TAGS:
-                texts = _texts(attrs, tag)
+                texts = [text for a in attrs or [] if a.tag == tag for text in attribute_texts(a)]
                 self.policy[tag] = texts[0] if len(texts) == 1 else (texts or None)
 
     def age_range(self) -> str | None:

@@ -1,36 +1,33 @@
-"""Public dataset landing pages (latest and numbered versions) and their public metadata."""
+"""Public dataset landing pages (latest and numbered versions), their tombstones, and the metadata zip."""
 
-import tempfile
-import zipfile
-from pathlib import Path
-
-from django.http import FileResponse, Http404
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from repository.citation import landing_context
-from repository.selectors.catalogue import dataset_version_public
-from repository.services.exports import dataset_export
+from bigpicture.storage import storage_for
+from repository.citation import citation_facts, citation_text, landing_context
+from repository.selectors.visibility import published_versions
+from repository.services.public_exports import public_export_filename
 from repository.summary_fields import POLICY_FIELDS, summary_rows
+from repository.views.lookup import public_version, visible_or_404
 
-# The bundle files whose content is public; PRIVATE/ (REMS, organisation) stays inside.
-PUBLIC_METADATA = ("METADATA", "LANDING_PAGE")
-
-
-def _version_or_404(accession: str, number: int | None):
-    version = dataset_version_public(accession=accession, number=number)
-    if version is None:
-        raise Http404("No published dataset has this accession.")
-    return version
+# How long a client waits before asking again for a zip that is still being built.
+EXPORT_RETRY_SECONDS = 30
 
 
 @require_GET
 def landing_page(request, accession: str, number: int | None = None):
-    version = _version_or_404(accession, number)
-    versions = version.dataset.versions.filter(published_at__isnull=False).order_by("-number")
+    visible = visible_or_404(accession, number)
+    version = visible.version
+    if visible.withdrawn:
+        # A tombstone: enough to cite and recognise the dataset, nothing of its content.
+        return render(request, "repository/tombstone.html", {
+            "version": version, "dataset": version.dataset,
+            "citation_text": citation_text(citation_facts(version, request)),
+        }, status=410)
     policy = version.summary.get("policy") or {}
     return render(request, "repository/landing_page.html", {
-        "version": version, "dataset": version.dataset, "versions": versions,
+        "version": version, "dataset": version.dataset, "versions": published_versions(dataset=version.dataset),
         "summary_rows": summary_rows(version.summary),
         "policy_rows": [(label, policy.get(key)) for key, label in POLICY_FIELDS],
         "policy_text": policy.get("policy_text"),
@@ -40,16 +37,18 @@ def landing_page(request, accession: str, number: int | None = None):
 
 
 @require_GET
-def metaflex_download(request, accession: str, number: int | None = None):
-    """The version's public MetaFleX XML (no data files, no PRIVATE/), as a zip."""
-    version = _version_or_404(accession, number)
-    archive = tempfile.TemporaryFile()
-    with tempfile.TemporaryDirectory(prefix="metaflex-") as workdir:
-        bundle = dataset_export(version=version, out_dir=Path(workdir) / "bundle", with_files=False)
-        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
-            for folder in PUBLIC_METADATA:
-                for path in sorted((bundle / folder).glob("*.xml")):
-                    zipped.write(path, f"{accession}-v{version.number}/{folder}/{path.name}")
-    archive.seek(0)
-    return FileResponse(archive, as_attachment=True, content_type="application/zip",
-                        filename=f"{accession}-v{version.number}-metaflex.zip")
+@public_version
+def metaflex_download(request, version):
+    """The version's public MetaFleX XML as a zip, built once after publication (never here)."""
+    storage = storage_for("public")
+    if not version.public_export_name or not storage.exists(version.public_export_name):
+        response = HttpResponse("The metadata download of this version is being prepared. "
+                                f"Try again in {EXPORT_RETRY_SECONDS} seconds.\n",
+                                status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(EXPORT_RETRY_SECONDS)
+        return response
+    response = FileResponse(storage.open(version.public_export_name, "rb"), as_attachment=True,
+                            content_type="application/zip", filename=public_export_filename(version))
+    response["Content-Length"] = str(version.public_export_size)
+    response["ETag"] = f'"{version.public_export_sha256}"'
+    return response

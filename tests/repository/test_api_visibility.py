@@ -1,4 +1,7 @@
-"""The API shows nothing of registered (unreleased) or withdrawn datasets, nor unpublished versions."""
+"""The API shows nothing of registered (unreleased) or withdrawn datasets, nor unpublished versions.
+
+A registered dataset does not exist for the public (404); a withdrawn one is Gone (410).
+"""
 
 import pytest
 
@@ -10,8 +13,8 @@ SUFFIXES = ["", "versions/", "versions/1/", "versions/1/samples/", "versions/1/i
             "versions/1/observations/", "versions/1/annotations/"]
 
 
-@pytest.mark.parametrize("status", [DatasetStatus.REGISTERED, DatasetStatus.WITHDRAWN])
-def test_hidden_dataset_is_not_listed_and_every_endpoint_is_404(client, db, status):
+@pytest.mark.parametrize(("status", "expected"), [(DatasetStatus.REGISTERED, 404), (DatasetStatus.WITHDRAWN, 410)])
+def test_hidden_dataset_is_not_listed_and_every_endpoint_is_404_or_410(client, db, status, expected):
     hidden = populated_version(title="Secret cohort", dataset__status=status,
                                facet_values=[("species", "Homo sapiens")])
     accession = hidden.dataset.accession
@@ -21,7 +24,7 @@ def test_hidden_dataset_is_not_listed_and_every_endpoint_is_404(client, db, stat
     assert facets["species"] == []
     for suffix in SUFFIXES:
         response = client.get(f"/api/v1/datasets/{accession}/{suffix}")
-        assert response.status_code == 404, suffix
+        assert response.status_code == expected, suffix
         assert "Secret" not in response.content.decode()
 
 

@@ -43,6 +43,8 @@ def test_withdrawn_is_final(version):
 def test_admin_action_withdraws(client, version, django_user_model):
     admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
     client.force_login(admin)
-    client.post("/admin/repository/dataset/", {"action": "withdraw", "_selected_action": [version.dataset.pk]})
+    client.post("/admin/repository/dataset/", {"action": "withdraw", "_selected_action": [version.dataset.pk],
+                                               "apply": "1", "reason": "Consent withdrawn."})
     version.dataset.refresh_from_db()
     assert version.dataset.status == DatasetStatus.WITHDRAWN
+    assert version.dataset.status_reason == "Consent withdrawn."

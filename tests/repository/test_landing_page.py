@@ -30,6 +30,6 @@ def test_reported_filter_hides_raw_structures():
     assert reported("") == "not reported"
     assert reported({"nil": True}) == "not reported"
     assert reported({"kind": "code", "meaning": "Biopsy", "code": "86273004"}) == "Biopsy"
-    assert reported({"value": "0.25", "units": "um/px"}) == "0.25 um/px"
+    assert reported({"value": "0.25", "units": "um/px"}) == "0.25 µm/px"
     assert reported([None, "H&E", {"nil": True}]) == "H&E"
     assert reported(0) == 0

@@ -1,8 +1,12 @@
 """Landing-page sample images are public and zoomable; nothing else is served from that path."""
 
+import io
+import zipfile
+
 import pytest
 
 from repository.services import dataset_import
+from repository.services.public_exports import public_export_build
 from tests.repository.metaflex_bundles import build_bundle
 
 
@@ -36,9 +40,7 @@ def test_terms_of_use_and_citation_are_on_the_page(client, version):
 
 
 def test_public_metaflex_download_leaves_private_files_out(client, version):
-    import io
-    import zipfile
-
+    public_export_build(version_id=version.pk)
     response = client.get(f"/datasets/{version.dataset.accession}/metaflex.zip")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()

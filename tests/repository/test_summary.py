@@ -34,4 +34,4 @@ def test_findings_count_as_diagnoses():
 
 def test_nil_attributes_are_not_reported():
     assert attribute_text(Attribute("string", "sex", None, nil=True)) is None
-    assert attribute_text(Attribute("measurement", "r", "0.25", units="um/px")) == "0.25 um/px"
+    assert attribute_text(Attribute("measurement", "r", "0.25", units="um/px")) == "0.25 µm/px"

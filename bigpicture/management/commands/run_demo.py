@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from bigpicture.celery import QUEUES
-from bigpicture.demo import demo_seed
+from bigpicture.demo import demo_public_exports_wait, demo_seed
 from governance.tasks import audit_chain_verify
 
 
@@ -28,7 +28,8 @@ class Command(BaseCommand):
         accounts = demo_seed()
         children = [self._start_worker(), self._start_web(addr)]
         audit_chain_verify.dispatch("demo worker")
-        self._announce(addr, accounts)
+        exports = demo_public_exports_wait()
+        self._announce(addr, accounts, exports)
         self._wait(children)
 
     def _start_worker(self) -> subprocess.Popen:
@@ -44,11 +45,15 @@ class Command(BaseCommand):
         return subprocess.Popen([sys.executable, "manage.py", "runserver", addr, "--noreload"],
                                 start_new_session=True)
 
-    def _announce(self, addr, accounts) -> None:
+    def _announce(self, addr, accounts, exports: tuple[int, int]) -> None:
         out = self.stdout
         out.write("")
         out.write(self.style.SUCCESS(f"Bigpicture portal demo: http://{addr}/"))
         out.write(f"Worker log: {settings.VAR_DIR / 'worker.log'}   Stop with Ctrl-C.")
+        built, total = exports
+        style = self.style.SUCCESS if built == total else self.style.WARNING
+        out.write(style(f"Public metadata downloads (metaflex.zip) built by the worker: {built} of {total}"
+                        + ("" if built == total else "; the rest follow, see the worker log")))
         out.write("Demo accounts (username / password):")
         for account in accounts:
             out.write(f"  {account.role.label:<18} {account.username:<12} {account.password}")
