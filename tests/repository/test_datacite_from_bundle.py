@@ -19,6 +19,7 @@ from repository.citation.contributed import DATACITE_FILE
 from repository.metaflex.schema import OPTIONAL_LAYOUT_FILES
 from repository.services import dataset_import
 from repository.services.exports import dataset_export
+from repository.services.public_exports import public_export_build
 from tests.repository.metaflex_bundles import BundleBuilder
 
 NS = {"d": "http://datacite.org/schema/kernel-4"}
@@ -127,6 +128,7 @@ def test_a_changed_record_alone_is_a_new_version(imported, tmp_path):
 
 
 def test_it_is_never_in_the_public_metaflex_zip(imported, client):
+    public_export_build(version_id=imported.version.pk)
     response = client.get(f"/datasets/{imported.dataset.accession}/metaflex.zip")
     assert response.status_code == 200
     with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as zipped:
