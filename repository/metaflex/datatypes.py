@@ -124,6 +124,14 @@ SIMPLE_TYPES: Mapping[str, SimpleType] = {
     XS + "positiveInteger": SimpleType(XS + "nonNegativeInteger", _integer(1, None), "a whole number > 0"),
 }
 ANY_TYPE = XS + "anyType"
+# Other types an xsi:type may name on an xs:anyType element (WSI_IMAGE): the built-ins and BP.common's
+# concrete complex types. The no-namespace types of each file come from schema.py.
+OTHER_TYPES = frozenset({ANY_TYPE, XS + "anySimpleType", *(XS + name for name in (
+    "boolean", "float", "double", "duration", "dateTime", "time", "date", "gYearMonth", "gYear", "gMonthDay",
+    "gDay", "gMonth", "hexBinary", "base64Binary", "QName", "NMTOKENS", "IDREFS", "ENTITIES")),
+    *(BP + name for name in ("CodeType", "AttributesType", "CodeAttributesType", "StringAttributeType",
+                             "NumericAttributeType", "MeasurementAttributeType", "CodeAttributeType",
+                             "SetAttributeType", "ReferenceType"))})
 
 
 def value_ok(type_name: str, text: str) -> bool:
@@ -148,8 +156,12 @@ class XsiType:
     name: str | None = None  # the type to validate the value with, when "ok"
 
 
-def xsi_type(value: str, nsmap: Mapping[str | None, str], declared: str | None, schema: str) -> XsiType:
-    """Judge `xsi:type="value"` on an element declared with type `declared` (None: anonymous) in `schema`."""
+def xsi_type(value: str, nsmap: Mapping[str | None, str], declared: str | None, schema: str,
+             local_types: frozenset[str] = frozenset()) -> XsiType:
+    """Judge `xsi:type="value"` on an element declared with type `declared` (None: anonymous).
+
+    `schema` is the bundle file whose XSD applies, `local_types` the no-namespace types it declares.
+    """
     prefix, _, local = value.rpartition(":")
     namespace = nsmap.get(prefix or None)
     if prefix and namespace is None or not local:
@@ -162,8 +174,9 @@ def xsi_type(value: str, nsmap: Mapping[str | None, str], declared: str | None, 
         return XsiType("invalid")  # nothing derives from an anonymous type
     if name == declared:
         return XsiType("ok", name)
-    if declared == ANY_TYPE:
-        return XsiType("unsupported")  # anything goes, but we only read <WSI_IMAGE/> by its name
+    if declared == ANY_TYPE:  # any type goes, but we read <WSI_IMAGE/> only by its name
+        exists = known is not None or name in OTHER_TYPES or name in local_types
+        return XsiType("unsupported" if exists else "invalid")
     if known is not None and _derived_from(name, declared):
         return XsiType("ok" if known.check is not None else "unsupported", name)
     return XsiType("invalid")

@@ -267,6 +267,24 @@ FILE_OF_KIND = {kind: f for f in BUNDLE_FILES for kind in f.kinds}
 OPTIONAL_LAYOUT_FILES = ("PRIVATE/datacite.xml",)
 
 
+def _local_types(bundle_file: BundleFile) -> frozenset[str]:
+    """The no-namespace types BP.<name>.xsd declares (those an xsi:type may name without a prefix)."""
+    found = {bundle_file.set_type, *(ENTITIES[k].xsd_type for k in bundle_file.kinds)}
+
+    def walk(model: tuple[Child | Choice, ...]) -> None:
+        for particle in model:
+            for child in particle.options if isinstance(particle, Choice) else (particle,):
+                found.update(t for t in (child.declared_type, child.file_type) if t and not t.startswith("{"))
+                walk(child.children)
+
+    for kind in bundle_file.kinds:
+        walk(ENTITIES[kind].children)
+    return frozenset(found)
+
+
+LOCAL_TYPES = {f.name: _local_types(f) for f in BUNDLE_FILES}
+
+
 def is_xsd_rule(rule: str) -> bool:
     """Would an XSD validator report this too? (observation.target is the XSD's xs:choice of targets.)"""
     return rule.startswith(("schema.", "xml.")) or rule == "observation.target"

@@ -26,6 +26,7 @@ from .schema import (
     ELEMENT_ATTRIBUTE_KIND,
     ENTITIES,
     FILE_OF_KIND,
+    LOCAL_TYPES,
     XSI_ATTRIBUTES,
     XSI_NIL,
     XSI_NS,
@@ -79,7 +80,7 @@ def _open(el: etree._Element, ctx: Context, declared: str | None, *, nillable: b
                                                  f"<{_name(el)}>; remove it.")
     value_type = declared
     if (named := el.get(XSI_TYPE)) is not None:
-        judged = xsi_type(named, el.nsmap, declared, ctx.schema)
+        judged = xsi_type(named, el.nsmap, declared, ctx.schema, LOCAL_TYPES[ctx.schema])
         if judged.verdict == "invalid":
             ctx.add("schema.type", el, f"xsi:type={named!r} is not the type of <{_name(el)}> or a type derived "
                                        "from it in the MetaFleX XSDs; remove the xsi:type attribute.")
