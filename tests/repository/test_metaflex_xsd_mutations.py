@@ -16,22 +16,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from repository.metaflex.parse import EntityReader
 from repository.metaflex.schema import BUNDLE_FILES, is_xsd_rule
-from repository.metaflex.types import Problem
 from tests.repository.metaflex_bundles import BundleBuilder
 from tests.repository.official_xsds import official_schema
-from tests.repository.xsd_mutations import mutations, roles, with_namespaces
+from tests.repository.xsd_mutations import mutations, our_problems, roles, with_namespaces
 
 FIXTURE = Path(__file__).parent / "fixtures" / "xsd_bundle"
-
-
-def our_problems(bundle_file, path: Path) -> list[Problem]:
-    problems: list[Problem] = []
-    for _ in EntityReader(path, label=bundle_file.path, allowed=bundle_file.kinds,
-                          set_element=bundle_file.set_element, problems=problems):
-        pass
-    return problems
 
 
 @pytest.fixture(scope="module")

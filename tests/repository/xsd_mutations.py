@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from lxml import etree
 
 from repository.metaflex.datatypes import ANY_TYPE, BP, XS
+from repository.metaflex.parse import EntityReader
 from repository.metaflex.schema import (
     ATTRIBUTE_MODELS,
     ATTRIBUTE_TYPES,
@@ -27,9 +29,19 @@ from repository.metaflex.schema import (
     Child,
     Choice,
 )
+from repository.metaflex.types import Problem
 
 XS_NS, BP_NS = XS[1:-1], BP[1:-1]
 NSMAP = {"xsi": XSI_NS, "xs": XS_NS, "bp": BP_NS}  # declared on every base root, so xsi:type can name types
+
+
+def our_problems(bundle_file: BundleFile, path: Path) -> list[Problem]:
+    """Everything `EntityReader` reports for one file of the bundle (structure only: no data files)."""
+    problems: list[Problem] = []
+    for _ in EntityReader(path, label=bundle_file.path, allowed=bundle_file.kinds,
+                          set_element=bundle_file.set_element, problems=problems):
+        pass
+    return problems
 
 
 @dataclass(frozen=True)
