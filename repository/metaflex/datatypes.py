@@ -62,7 +62,10 @@ def _integer(low: int | None, high: int | None) -> Callable[[str], bool]:
         value = text.strip(XML_SPACE)
         if not INTEGER_RE.match(value):
             return False
-        number = int(value)
+        negative, digits = value.startswith("-"), value.lstrip("+-").lstrip("0") or "0"
+        if len(digits) > 40:  # beyond every bound (and beyond Python's int() digit limit)
+            return low is None if negative else high is None
+        number = -int(digits) if negative else int(digits)
         return (low is None or number >= low) and (high is None or number <= high)
     return check
 

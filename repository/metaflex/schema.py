@@ -24,6 +24,7 @@ Conventions:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from .datatypes import (
     BP,
@@ -67,7 +68,7 @@ class Child:
     xsd_type: str | None = ""  # "" = the default for `type`; None = anonymous (enumerations, IMAGE_TYPE)
     nonempty: bool = False  # the repository (not the XSD) needs a non-blank value: rule value.empty
 
-    @property
+    @cached_property
     def declared_type(self) -> str | None:
         return _TYPE_OF.get(self.type) if self.xsd_type == "" else self.xsd_type
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 
-from .datatypes import ANY_TYPE, SIMPLE_TYPES, XML_SPACE, is_boolean, value_ok, xsi_type
+from .datatypes import ANY_TYPE, SIMPLE_TYPES, XML_SPACE, XS, is_boolean, value_ok, xsi_type
 from .schema import (
     ATTRIBUTE_MODELS,
     ATTRIBUTE_TYPES,
@@ -39,6 +39,7 @@ from .types import Attribute, Entity, FileEntry, Problem, Ref
 
 _OBJECT_ATTRIBUTES = frozenset({"alias", "accession"})  # bp:ObjectType and bp:ReferenceType
 _FILE_ATTRIBUTES = frozenset({"filename", "checksum_method", "checksum", "unencrypted_checksum", "filetype"})
+_STRING = XS + "string"
 _UNCHECKED = ""  # value type when xsi:nil or xsi:type is wrong: reported once, the value is not checked
 
 
@@ -60,7 +61,12 @@ def _name(el: etree._Element) -> str:
 
 
 def _elements(el: etree._Element) -> list[etree._Element]:
-    return [c for c in el if isinstance(c.tag, str)]
+    return list(el.iterchildren(etree.Element))  # elements only (not comments), filtered in C
+
+
+def _shown(value: str) -> str:
+    """A value as quoted in a message: long ones are cut (a 5,000-digit number reads badly)."""
+    return repr(value if len(value) <= 60 else value[:57] + "...")
 
 
 def _attr_name(name: str) -> str:
@@ -73,8 +79,11 @@ def _attr_name(name: str) -> str:
 def _open(el: etree._Element, ctx: Context, declared: str | None, *, nillable: bool = False,
           allowed: frozenset[str] | None = frozenset()) -> tuple[bool, str | None]:
     """Check the attributes of `el` (`allowed`, None = any); return (is nil, type to check a value with)."""
+    names = el.keys()
+    if not names:
+        return False, declared  # most elements: nothing to check
     if allowed is not None:
-        for name in el.attrib:
+        for name in names:
             if name not in allowed and name not in XSI_ATTRIBUTES:
                 ctx.add("schema.unexpected", el, f"attribute {_attr_name(name)!r} is not allowed on "
                                                  f"<{_name(el)}>; remove it.")
@@ -82,10 +91,10 @@ def _open(el: etree._Element, ctx: Context, declared: str | None, *, nillable: b
     if (named := el.get(XSI_TYPE)) is not None:
         judged = xsi_type(named, el.nsmap, declared, ctx.schema, LOCAL_TYPES[ctx.schema])
         if judged.verdict == "invalid":
-            ctx.add("schema.type", el, f"xsi:type={named!r} is not the type of <{_name(el)}> or a type derived "
+            ctx.add("schema.type", el, f"xsi:type={_shown(named)} is not the type of <{_name(el)}> or a type derived "
                                        "from it in the MetaFleX XSDs; remove the xsi:type attribute.")
         elif judged.verdict == "unsupported":
-            ctx.add("xsi.type_unsupported", el, f"xsi:type={named!r} is allowed here by the XSDs, but the "
+            ctx.add("xsi.type_unsupported", el, f"xsi:type={_shown(named)} is allowed here by the XSDs, but the "
                                                 f"repository reads <{_name(el)}> only as its declared type; "
                                                 "remove the xsi:type attribute.")
         value_type = judged.name if judged.verdict == "ok" else _UNCHECKED
@@ -96,7 +105,7 @@ def _open(el: etree._Element, ctx: Context, declared: str | None, *, nillable: b
         ctx.add("schema.nil", el, f"<{_name(el)}> may not be nil; give it a value instead of xsi:nil.")
         return False, _UNCHECKED
     if (flag := is_boolean(nil)) is None:
-        ctx.add("schema.nil", el, f"xsi:nil={nil!r} is not a boolean; write xsi:nil=\"true\" (or leave it out).")
+        ctx.add("schema.nil", el, f"xsi:nil={_shown(nil)} is not a boolean; write xsi:nil=\"true\" (or leave it out).")
         return False, _UNCHECKED
     if flag and (_elements(el) or el.text or any(c.tail for c in el)):
         ctx.add("schema.nil", el, f"<{_name(el)}> is xsi:nil=\"true\" but has content (even spaces count); "
@@ -107,15 +116,16 @@ def _open(el: etree._Element, ctx: Context, declared: str | None, *, nillable: b
 def stray_text(text: str | None, where: etree._Element, parent: str, ctx: Context) -> None:
     """Report text (other than XML whitespace) where <parent> may hold only elements."""
     if text and text.strip(XML_SPACE):
-        snippet = text.strip()[:40]
-        ctx.add("schema.unexpected", where, f"text {snippet!r} is not allowed in <{parent}>, which holds only "
+        ctx.add("schema.unexpected", where, f"text {_shown(text.strip())} is not allowed in <{parent}>, which holds only "
                                             "elements; remove it (or move it into an element).", element=parent)
 
 
 def _element_only(el: etree._Element, ctx: Context) -> None:
-    stray_text(el.text, el, _name(el), ctx)
+    if (text := el.text) and text.strip(XML_SPACE):
+        stray_text(text, el, _name(el), ctx)
     for child in el:
-        stray_text(child.tail, child, _name(el), ctx)
+        if (tail := child.tail) and tail.strip(XML_SPACE):
+            stray_text(tail, child, _name(el), ctx)
 
 
 def _empty(el: etree._Element, ctx: Context) -> None:
@@ -130,6 +140,8 @@ def _empty(el: etree._Element, ctx: Context) -> None:
 
 def _simple(el: etree._Element, ctx: Context) -> str:
     """The text of a simple-typed element (comments and PIs do not split it)."""
+    if not len(el):
+        return el.text or ""
     for child in _elements(el):
         ctx.add("schema.unexpected", child, f"<{_name(el)}> holds text only; remove the <{_name(child)}> element.")
     return (el.text or "") + "".join(c.tail or "" for c in el if not isinstance(c.tag, str))
@@ -148,11 +160,11 @@ def check_set_element(el: etree._Element, bundle_file: BundleFile, file: str, pr
 def match_sequence(parent: etree._Element, model: tuple[Child | Choice, ...], ctx: Context
                    ) -> list[tuple[Child, list[etree._Element]]]:
     """Assign child elements to the model in order; report order, count and missing problems."""
-    slots: list[tuple[Child | Choice, list[etree._Element]]] = [(p, []) for p in model]
     index_of, expected = _model_index(model)
+    buckets: list[list[etree._Element]] = [[] for _ in model]
     position = 0
-    for el in _elements(parent):
-        name = _name(el)
+    for el in parent.iterchildren(etree.Element):
+        name = el.tag
         i = index_of.get(name)
         if i is None:
             ctx.add("schema.unexpected", el, f"<{name}> is not allowed in <{_name(parent)}> "
@@ -161,11 +173,12 @@ def match_sequence(parent: etree._Element, model: tuple[Child | Choice, ...], ct
         if i < position:
             ctx.add("schema.order", el, f"<{name}> is out of order in <{_name(parent)}>; "
                                         f"the order must be: {expected}.")
-        position = max(position, i)
-        slots[i][1].append(el)
+        else:
+            position = i
+        buckets[i].append(el)
 
     result: list[tuple[Child, list[etree._Element]]] = []
-    for particle, els in slots:
+    for particle, els in zip(model, buckets, strict=True):
         if isinstance(particle, Choice):
             result.extend(_match_choice(parent, particle, els, ctx))
             continue
@@ -279,14 +292,14 @@ def read_file(el: etree._Element, child: Child, ctx: Context) -> FileEntry | Non
             ok = False
     method, filetype = el.get("checksum_method"), el.get("filetype")
     if method is not None and method not in CHECKSUM_METHODS:
-        ctx.add("schema.enumeration", el, f"checksum_method {method!r} is not allowed; use \"SHA256\".")
+        ctx.add("schema.enumeration", el, f"checksum_method {_shown(method)} is not allowed; use \"SHA256\".")
     if filetype is not None and filetype not in child.filetypes:
-        ctx.add("schema.enumeration", el, f"filetype {filetype!r} is not allowed here; "
+        ctx.add("schema.enumeration", el, f"filetype {_shown(filetype)} is not allowed here; "
                                           f"use one of: {', '.join(child.filetypes)}.")
     for attr in ("checksum", "unencrypted_checksum"):
         value = el.get(attr)
         if value is not None and not CHECKSUM_RE.match(value):
-            ctx.add("schema.pattern", el, f"{attr} {value!r} is not a SHA256 checksum; give 64 lower-case "
+            ctx.add("schema.pattern", el, f"{attr} {_shown(value)} is not a SHA256 checksum; give 64 lower-case "
                                           "hexadecimal digits (e.g. from `sha256sum`).")
     if not ok:
         return None
@@ -367,20 +380,20 @@ def read_value(el: etree._Element, child: Child, ctx: Context, *, label: str | N
     if child.type == "tagchoice":
         return _read_image_type(el, child, ctx)
     text = _simple(el, ctx)
-    if value_type == _UNCHECKED:
+    if value_type == _UNCHECKED or value_type == _STRING and not child.nonempty:
         return text
     if value_type is None:  # an anonymous enumeration of xs:string: no whitespace is trimmed
         if text not in child.enum:
-            ctx.add("schema.enumeration", el, f"{text!r} is not allowed in <{child.name}>; use one of: "
+            ctx.add("schema.enumeration", el, f"{_shown(text)} is not allowed in <{child.name}>; use one of: "
                                               f"{', '.join(repr(e) for e in child.enum)}.")
     elif not value_ok(value_type, text):
         hint = SIMPLE_TYPES[value_type].hint
         if child.type == "decimal":
             nil_hint = ", or use xsi:nil=\"true\"" if child.nillable else ""
-            message = f"{label or child.name}: {text!r} is not {hint} (ASCII digits, no units or exponent)"
+            message = f"{label or child.name}: {_shown(text)} is not {hint} (ASCII digits, no units or exponent)"
             ctx.add("schema.pattern", el, f"{message}; correct it{nil_hint}.")
         else:
-            ctx.add("schema.pattern", el, f"{text!r} is not a valid <{child.name}>; expected {hint}.")
+            ctx.add("schema.pattern", el, f"{_shown(text)} is not a valid <{child.name}>; expected {hint}.")
     elif child.nonempty and not text.strip():
         ctx.add("value.empty", el, f"<{child.name}> is empty; the repository needs it filled in.")
     return text.strip(XML_SPACE) if child.type == "decimal" else text
