@@ -41,7 +41,8 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 XSI_NIL = f"{{{XSI_NS}}}nil"
 XSI_TYPE = f"{{{XSI_NS}}}type"
 # The four attributes XML Schema allows on every element (Part 1, 3.4.4); no other xsi:* is allowed.
-XSI_ATTRIBUTES = frozenset({XSI_NIL, XSI_TYPE, f"{{{XSI_NS}}}schemaLocation", f"{{{XSI_NS}}}noNamespaceSchemaLocation"})
+XSI_ATTRIBUTES = frozenset({XSI_NIL, XSI_TYPE, f"{{{XSI_NS}}}schemaLocation",
+                            f"{{{XSI_NS}}}noNamespaceSchemaLocation"})
 
 # Declared XSD type of each `Child.type`, unless the child names its own.
 _TYPE_OF = {"text": XS + "string", "int": XS + "int", "decimal": XS + "decimal", "uri": XS + "anyURI",

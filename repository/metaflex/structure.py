@@ -91,12 +91,12 @@ def _open(el: etree._Element, ctx: Context, declared: str | None, *, nillable: b
     if (named := el.get(XSI_TYPE)) is not None:
         judged = xsi_type(named, el.nsmap, declared, ctx.schema, LOCAL_TYPES[ctx.schema])
         if judged.verdict == "invalid":
-            ctx.add("schema.type", el, f"xsi:type={_shown(named)} is not the type of <{_name(el)}> or a type derived "
-                                       "from it in the MetaFleX XSDs; remove the xsi:type attribute.")
+            ctx.add("schema.type", el, f"xsi:type={_shown(named)} is not the type of <{_name(el)}> or a type "
+                                       "derived from it in the MetaFleX XSDs; remove the xsi:type attribute.")
         elif judged.verdict == "unsupported":
-            ctx.add("xsi.type_unsupported", el, f"xsi:type={_shown(named)} is allowed here by the XSDs, but the "
-                                                f"repository reads <{_name(el)}> only as its declared type; "
-                                                "remove the xsi:type attribute.")
+            ctx.add("xsi.type_unsupported", el, f"xsi:type={_shown(named)} is allowed here by the XSDs, but "
+                                                f"the repository reads <{_name(el)}> only as its declared "
+                                                "type; remove the xsi:type attribute.")
         value_type = judged.name if judged.verdict == "ok" else _UNCHECKED
     nil = el.get(XSI_NIL)
     if nil is None:
@@ -105,7 +105,8 @@ def _open(el: etree._Element, ctx: Context, declared: str | None, *, nillable: b
         ctx.add("schema.nil", el, f"<{_name(el)}> may not be nil; give it a value instead of xsi:nil.")
         return False, _UNCHECKED
     if (flag := is_boolean(nil)) is None:
-        ctx.add("schema.nil", el, f"xsi:nil={_shown(nil)} is not a boolean; write xsi:nil=\"true\" (or leave it out).")
+        ctx.add("schema.nil", el, f"xsi:nil={_shown(nil)} is not a boolean; write xsi:nil=\"true\" "
+                                  "(or leave it out).")
         return False, _UNCHECKED
     if flag and (_elements(el) or el.text or any(c.tail for c in el)):
         ctx.add("schema.nil", el, f"<{_name(el)}> is xsi:nil=\"true\" but has content (even spaces count); "
@@ -116,8 +117,9 @@ def _open(el: etree._Element, ctx: Context, declared: str | None, *, nillable: b
 def stray_text(text: str | None, where: etree._Element, parent: str, ctx: Context) -> None:
     """Report text (other than XML whitespace) where <parent> may hold only elements."""
     if text and text.strip(XML_SPACE):
-        ctx.add("schema.unexpected", where, f"text {_shown(text.strip())} is not allowed in <{parent}>, which holds only "
-                                            "elements; remove it (or move it into an element).", element=parent)
+        ctx.add("schema.unexpected", where, f"text {_shown(text.strip())} is not allowed in <{parent}>, which "
+                                            "holds only elements; remove it (or move it into an element).",
+                element=parent)
 
 
 def _element_only(el: etree._Element, ctx: Context) -> None:

@@ -19,7 +19,8 @@ XSD_DIR = Path(__file__).resolve().parents[3] / "shared" / "metaflex-2.0.0"
 
 def xsd_dir() -> Path:
     if not (XSD_DIR / "BP.common.xsd").is_file():
-        skip_or_fail(f"the official MetaFleX XSDs are not at {XSD_DIR} (check out ../shared next to the repository)")
+        skip_or_fail(f"the official MetaFleX XSDs are not at {XSD_DIR} "
+                     "(check out ../shared next to the repository)")
     return XSD_DIR
 
 
