@@ -6,31 +6,22 @@ configured, except in CI (CI=true), where it fails: CI must run everything.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from tests.servicekit.browser import chromium, desktop_page, phone_page  # noqa: F401  (fixtures)
+from tests.servicekit.ci import skip_or_fail
 from tests.servicekit.moto import s3_server  # noqa: F401  (fixture)
 from tests.workerkit.process import celery_worker  # noqa: F401  (fixture)
-
-IN_CI = os.environ.get("CI") == "true"
-
-
-def _skip_or_fail(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason} (CI must run every test)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(autouse=True)
 def _service_markers(request):
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
-        _skip_or_fail("needs PostgreSQL (set DATABASE_URL)")
+        skip_or_fail("needs PostgreSQL (set DATABASE_URL)")
     if request.node.get_closest_marker("redis") and not settings.CELERY_BROKER_URL.startswith("redis"):
-        _skip_or_fail("needs Redis (set CELERY_BROKER_URL)")
+        skip_or_fail("needs Redis (set CELERY_BROKER_URL)")
 
 
 @pytest.fixture(autouse=True)

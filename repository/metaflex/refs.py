@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .accession import accession_problem
-from .schema import ENTITIES, SAMPLE_KINDS
+from .schema import ENTITIES, FILE_OF_KIND, SAMPLE_KINDS
 from .types import Entity, Problem
 
 # GROSS_IMAGEs photograph tissue before it is on a slide.
@@ -89,11 +89,13 @@ class AliasIndex:
                 continue
             target = self.known.get(ref.alias)
             wanted = " or ".join(_label(k) for k in ref.targets)
+            where = FILE_OF_KIND[ref.targets[0]].path if ref.targets else "the bundle"
             if target is None:
                 problems.append(Problem(
                     rule="ref.unresolved", file=ref.file, line=ref.line, element=ref.element, alias=ref.owner,
                     message=f"<{ref.element} alias={ref.alias!r}> refers to no object in the bundle; add the "
-                            f"{wanted} {ref.alias!r} or correct the alias."))
+                            f"{wanted} {ref.alias!r} (to {where}) or correct the "
+                            "alias."))
             elif target.kind not in ref.targets:
                 problems.append(Problem(
                     rule="ref.kind", file=ref.file, line=ref.line, element=ref.element, alias=ref.owner,

@@ -1,8 +1,14 @@
 """Read one entity element into an `Entity`, checking it against `schema.py`.
 
-The checks mirror what an XSD validator would report, but every problem
+The checks are those `lxml.etree.XMLSchema` makes with the official XSDs:
+content models, simple-type values (`datatypes.py`), attributes including
+xsi:type and xsi:nil, and text only where text may be. But every problem
 carries the file, line, element and alias and says how to fix it, and all
 problems are collected instead of stopping at the first.
+
+A few repository rules stricter than the XSDs are reported here too, under
+their own ids (never schema.*): alias.empty, value.empty (a blank TITLE, ...),
+xsi.type_unsupported and image.type_content.
 """
 
 from __future__ import annotations
@@ -11,27 +17,39 @@ from typing import Any
 
 from lxml import etree
 
+from .datatypes import ANY_TYPE, SIMPLE_TYPES, XML_SPACE, XS, is_boolean, value_ok, xsi_type
 from .schema import (
+    ATTRIBUTE_MODELS,
+    ATTRIBUTE_TYPES,
     CHECKSUM_METHODS,
     CHECKSUM_RE,
-    DECIMAL_RE,
     ELEMENT_ATTRIBUTE_KIND,
     ENTITIES,
-    INT_RE,
+    FILE_OF_KIND,
+    LOCAL_TYPES,
+    XSI_ATTRIBUTES,
     XSI_NIL,
+    XSI_NS,
+    XSI_TYPE,
+    BundleFile,
     Child,
     Choice,
 )
 from .types import Attribute, Entity, FileEntry, Problem, Ref
 
+_OBJECT_ATTRIBUTES = frozenset({"alias", "accession"})  # bp:ObjectType and bp:ReferenceType
+_FILE_ATTRIBUTES = frozenset({"filename", "checksum_method", "checksum", "unencrypted_checksum", "filetype"})
+_STRING = XS + "string"
+_UNCHECKED = ""  # value type when xsi:nil or xsi:type is wrong: reported once, the value is not checked
 
-class _Ctx:
-    """Where we are: used to stamp every problem."""
 
-    __slots__ = ("file", "alias", "problems")
+class Context:
+    """Where we are: used to stamp every problem. `schema` is the bundle file whose XSD applies."""
 
-    def __init__(self, file: str, alias: str, problems: list[Problem]) -> None:
-        self.file, self.alias, self.problems = file, alias, problems
+    __slots__ = ("file", "alias", "problems", "schema")
+
+    def __init__(self, file: str, alias: str, problems: list[Problem], schema: str) -> None:
+        self.file, self.alias, self.problems, self.schema = file, alias, problems, schema
 
     def add(self, rule: str, el: etree._Element, message: str, *, element: str | None = None) -> None:
         self.problems.append(Problem(rule=rule, message=message, file=self.file, line=el.sourceline or 0,
@@ -43,51 +61,112 @@ def _name(el: etree._Element) -> str:
 
 
 def _elements(el: etree._Element) -> list[etree._Element]:
-    return [c for c in el if isinstance(c.tag, str)]
+    return list(el.iterchildren(etree.Element))  # elements only (not comments), filtered in C
 
 
-def _is_nil(el: etree._Element) -> bool:
-    return el.get(XSI_NIL, "").strip() in ("true", "1")
+def _shown(value: str) -> str:
+    """A value as quoted in a message: long ones are cut (a 5,000-digit number reads badly)."""
+    return repr(value if len(value) <= 60 else value[:57] + "...")
 
 
-def _check_attrs(el: etree._Element, allowed: set[str], ctx: _Ctx) -> None:
-    for name in el.attrib:
-        if name not in allowed and name != XSI_NIL:
-            ctx.add("schema.unexpected", el, f"attribute {name!r} is not allowed on {_name(el)}; remove it.")
+def _attr_name(name: str) -> str:
+    return "xsi:" + name[len(XSI_NS) + 2:] if name.startswith(f"{{{XSI_NS}}}") else name
 
 
-def _nil(el: etree._Element, nillable: bool, ctx: _Ctx) -> bool:
-    """True if the element is (validly or not) nil; reports nil misuse."""
-    if XSI_NIL not in el.attrib:
-        return False
+# -- one element: attributes, xsi:type, xsi:nil, content -----------------------------------------
+
+
+def _open(el: etree._Element, ctx: Context, declared: str | None, *, nillable: bool = False,
+          allowed: frozenset[str] | None = frozenset()) -> tuple[bool, str | None]:
+    """Check the attributes of `el` (`allowed`, None = any); return (is nil, type to check a value with)."""
+    names = el.keys()
+    if not names:
+        return False, declared  # most elements: nothing to check
+    if allowed is not None:
+        for name in names:
+            if name not in allowed and name not in XSI_ATTRIBUTES:
+                ctx.add("schema.unexpected", el, f"attribute {_attr_name(name)!r} is not allowed on "
+                                                 f"<{_name(el)}>; remove it.")
+    value_type = declared
+    if (named := el.get(XSI_TYPE)) is not None:
+        judged = xsi_type(named, el.nsmap, declared, ctx.schema, LOCAL_TYPES[ctx.schema])
+        if judged.verdict == "invalid":
+            ctx.add("schema.type", el, f"xsi:type={_shown(named)} is not the type of <{_name(el)}> or a type "
+                                       "derived from it in the MetaFleX XSDs; remove the xsi:type attribute.")
+        elif judged.verdict == "unsupported":
+            ctx.add("xsi.type_unsupported", el, f"xsi:type={_shown(named)} is allowed here by the XSDs, but "
+                                                f"the repository reads <{_name(el)}> only as its declared "
+                                                "type; remove the xsi:type attribute.")
+        value_type = judged.name if judged.verdict == "ok" else _UNCHECKED
+    nil = el.get(XSI_NIL)
+    if nil is None:
+        return False, value_type
     if not nillable:
-        ctx.add("schema.nil", el, f"{_name(el)} may not be nil; give it a value instead of xsi:nil.")
-        return False
-    if not _is_nil(el):
-        return False
-    if _elements(el) or (el.text or "").strip():
-        ctx.add("schema.nil", el, f"{_name(el)} is xsi:nil=\"true\" but has content; remove the content "
-                                  "or the xsi:nil attribute.")
-    return True
+        ctx.add("schema.nil", el, f"<{_name(el)}> may not be nil; give it a value instead of xsi:nil.")
+        return False, _UNCHECKED
+    if (flag := is_boolean(nil)) is None:
+        ctx.add("schema.nil", el, f"xsi:nil={_shown(nil)} is not a boolean; write xsi:nil=\"true\" "
+                                  "(or leave it out).")
+        return False, _UNCHECKED
+    if flag and (_elements(el) or el.text or any(c.tail for c in el)):
+        ctx.add("schema.nil", el, f"<{_name(el)}> is xsi:nil=\"true\" but has content (even spaces count); "
+                                  "remove the content or the xsi:nil attribute.")
+    return flag, value_type
 
 
-def _text(el: etree._Element, ctx: _Ctx) -> str:
+def stray_text(text: str | None, where: etree._Element, parent: str, ctx: Context) -> None:
+    """Report text (other than XML whitespace) where <parent> may hold only elements."""
+    if text and text.strip(XML_SPACE):
+        ctx.add("schema.unexpected", where, f"text {_shown(text.strip())} is not allowed in <{parent}>, which "
+                                            "holds only elements; remove it (or move it into an element).",
+                element=parent)
+
+
+def _element_only(el: etree._Element, ctx: Context) -> None:
+    if (text := el.text) and text.strip(XML_SPACE):
+        stray_text(text, el, _name(el), ctx)
+    for child in el:
+        if (tail := child.tail) and tail.strip(XML_SPACE):
+            stray_text(tail, child, _name(el), ctx)
+
+
+def _empty(el: etree._Element, ctx: Context) -> None:
+    """bp:ReferenceType and the FILE types have no content at all: not even whitespace."""
     for child in _elements(el):
-        ctx.add("schema.unexpected", child, f"{_name(el)} holds text only; remove the <{_name(child)}> element.")
-    return el.text or ""
+        ctx.add("schema.unexpected", child, f"<{_name(child)}> is not allowed in <{_name(el)}>, which must be "
+                                            "empty; remove it.")
+    if el.text or any(child.tail for child in el):
+        ctx.add("schema.unexpected", el, f"<{_name(el)}> must be empty (no text, not even spaces or line "
+                                         f"breaks); write it as <{_name(el)} .../>.")
+
+
+def _simple(el: etree._Element, ctx: Context) -> str:
+    """The text of a simple-typed element (comments and PIs do not split it)."""
+    if not len(el):
+        return el.text or ""
+    for child in _elements(el):
+        ctx.add("schema.unexpected", child, f"<{_name(el)}> holds text only; remove the <{_name(child)}> element.")
+    return (el.text or "") + "".join(c.tail or "" for c in el if not isinstance(c.tag, str))
+
+
+def check_set_element(el: etree._Element, bundle_file: BundleFile, file: str, problems: list[Problem]) -> Context:
+    """Check a *_SET root's own attributes; returns the context for its text checks."""
+    ctx = Context(file, "", problems, bundle_file.name)
+    _open(el, ctx, bundle_file.set_type)
+    return ctx
 
 
 # -- content-model matching ----------------------------------------------------------------------
 
 
-def match_sequence(parent: etree._Element, model: tuple[Child | Choice, ...], ctx: _Ctx
+def match_sequence(parent: etree._Element, model: tuple[Child | Choice, ...], ctx: Context
                    ) -> list[tuple[Child, list[etree._Element]]]:
     """Assign child elements to the model in order; report order, count and missing problems."""
-    slots: list[tuple[Child | Choice, list[etree._Element]]] = [(p, []) for p in model]
     index_of, expected = _model_index(model)
+    buckets: list[list[etree._Element]] = [[] for _ in model]
     position = 0
-    for el in _elements(parent):
-        name = _name(el)
+    for el in parent.iterchildren(etree.Element):
+        name = el.tag
         i = index_of.get(name)
         if i is None:
             ctx.add("schema.unexpected", el, f"<{name}> is not allowed in <{_name(parent)}> "
@@ -96,11 +175,12 @@ def match_sequence(parent: etree._Element, model: tuple[Child | Choice, ...], ct
         if i < position:
             ctx.add("schema.order", el, f"<{name}> is out of order in <{_name(parent)}>; "
                                         f"the order must be: {expected}.")
-        position = max(position, i)
-        slots[i][1].append(el)
+        else:
+            position = i
+        buckets[i].append(el)
 
     result: list[tuple[Child, list[etree._Element]]] = []
-    for particle, els in slots:
+    for particle, els in zip(model, buckets, strict=True):
         if isinstance(particle, Choice):
             result.extend(_match_choice(parent, particle, els, ctx))
             continue
@@ -136,7 +216,7 @@ def _particle_label(p: Child | Choice) -> str:
     return "(" + " | ".join(p.names) + ")" if isinstance(p, Choice) else p.name
 
 
-def _match_choice(parent: etree._Element, choice: Choice, els: list[etree._Element], ctx: _Ctx
+def _match_choice(parent: etree._Element, choice: Choice, els: list[etree._Element], ctx: Context
                   ) -> list[tuple[Child, list[etree._Element]]]:
     by_option = {o.name: o for o in choice.options}
     used = list(dict.fromkeys(_name(e) for e in els))
@@ -161,19 +241,28 @@ def _match_choice(parent: etree._Element, choice: Choice, els: list[etree._Eleme
 # -- element readers -----------------------------------------------------------------------------
 
 
-def read_ref(el: etree._Element, child: Child, ctx: _Ctx) -> Ref | None:
-    _check_attrs(el, {"alias", "accession"}, ctx)
-    _text(el, ctx)
+def _alias(el: etree._Element, ctx: Context, what: str) -> str | None:
     alias = el.get("alias")
-    if alias is None or not alias.strip():
-        ctx.add("schema.required", el, f"<{child.name}> needs a non-empty alias=\"...\" naming the "
-                                       f"{'/'.join(child.targets)} it refers to.")
+    if alias is None:
+        ctx.add("schema.required", el, f"<{_name(el)}> is missing the required alias=\"...\" attribute; add "
+                                       f"one {what}.")
         return None
-    return Ref(kind=child.targets[0], alias=alias, accession=el.get("accession"))
+    if not alias.strip():
+        ctx.add("alias.empty", el, f"<{_name(el)}> has an empty alias; the repository needs one {what}.")
+        return None
+    return alias
 
 
-def read_files(el: etree._Element, child: Child, ctx: _Ctx) -> list[FileEntry]:
-    _check_attrs(el, set(), ctx)
+def read_ref(el: etree._Element, child: Child, ctx: Context) -> Ref | None:
+    _open(el, ctx, child.declared_type, allowed=_OBJECT_ATTRIBUTES)
+    _empty(el, ctx)
+    alias = _alias(el, ctx, f"naming the {'/'.join(child.targets)} it refers to")
+    return None if alias is None else Ref(kind=child.targets[0], alias=alias, accession=el.get("accession"))
+
+
+def read_files(el: etree._Element, child: Child, ctx: Context) -> list[FileEntry]:
+    _open(el, ctx, child.declared_type)
+    _element_only(el, ctx)
     files: list[FileEntry] = []
     items = _elements(el)
     for item in items:
@@ -184,19 +273,19 @@ def read_files(el: etree._Element, child: Child, ctx: _Ctx) -> list[FileEntry]:
         entry = read_file(item, child, ctx)
         if entry is not None:
             files.append(entry)
-    if not any(_name(i) == child.file_element for i in items):
+    listed = sum(_name(i) == child.file_element for i in items)
+    if not listed:
         ctx.add("schema.required", el, f"<{child.name}> must list at least one <{child.file_element}>; "
                                        "add the files or remove the empty element.")
-    if child.max_files is not None and len(files) > child.max_files:
+    if child.max_files is not None and listed > child.max_files:
         ctx.add("schema.occurs", el, f"<{child.name}> may list at most {child.max_files} files; "
                                      "remove the extra ones.")
     return files
 
 
-def read_file(el: etree._Element, child: Child, ctx: _Ctx) -> FileEntry | None:
-    names = ("filename", "checksum_method", "checksum", "unencrypted_checksum", "filetype")
-    _check_attrs(el, set(names), ctx)
-    _text(el, ctx)
+def read_file(el: etree._Element, child: Child, ctx: Context) -> FileEntry | None:
+    _open(el, ctx, child.file_type, allowed=_FILE_ATTRIBUTES)
+    _empty(el, ctx)
     ok = True
     for required in ("filename", "checksum_method", "checksum", "filetype"):
         if el.get(required) is None:
@@ -205,14 +294,14 @@ def read_file(el: etree._Element, child: Child, ctx: _Ctx) -> FileEntry | None:
             ok = False
     method, filetype = el.get("checksum_method"), el.get("filetype")
     if method is not None and method not in CHECKSUM_METHODS:
-        ctx.add("schema.enumeration", el, f"checksum_method {method!r} is not allowed; use \"SHA256\".")
+        ctx.add("schema.enumeration", el, f"checksum_method {_shown(method)} is not allowed; use \"SHA256\".")
     if filetype is not None and filetype not in child.filetypes:
-        ctx.add("schema.enumeration", el, f"filetype {filetype!r} is not allowed here; "
+        ctx.add("schema.enumeration", el, f"filetype {_shown(filetype)} is not allowed here; "
                                           f"use one of: {', '.join(child.filetypes)}.")
     for attr in ("checksum", "unencrypted_checksum"):
         value = el.get(attr)
         if value is not None and not CHECKSUM_RE.match(value):
-            ctx.add("schema.pattern", el, f"{attr} {value!r} is not a SHA256 checksum; give 64 lower-case "
+            ctx.add("schema.pattern", el, f"{attr} {_shown(value)} is not a SHA256 checksum; give 64 lower-case "
                                           "hexadecimal digits (e.g. from `sha256sum`).")
     if not ok:
         return None
@@ -221,11 +310,12 @@ def read_file(el: etree._Element, child: Child, ctx: _Ctx) -> FileEntry | None:
                      unencrypted_checksum=el.get("unencrypted_checksum"), line=el.sourceline or 0)
 
 
-def read_attributes(el: etree._Element, ctx: _Ctx, *, code_only: bool = False) -> list[Attribute]:
-    """Read an AttributesType (or CodeAttributesType) element's children."""
-    _check_attrs(el, set(), ctx)
+def read_attributes(el: etree._Element, ctx: Context, *, code_only: bool = False) -> list[Attribute]:
+    """Read the children of an AttributesType (or CodeAttributesType) element."""
+    _element_only(el, ctx)
     attributes: list[Attribute] = []
-    for item in _elements(el):
+    items = _elements(el)
+    for item in items:
         kind = ELEMENT_ATTRIBUTE_KIND.get(_name(item))
         if kind is None or (code_only and kind != "code"):
             allowed = "CODE_ATTRIBUTE" if code_only else ", ".join(ELEMENT_ATTRIBUTE_KIND)
@@ -235,93 +325,83 @@ def read_attributes(el: etree._Element, ctx: _Ctx, *, code_only: bool = False) -
         attribute = read_attribute(item, kind, ctx)
         if attribute is not None:
             attributes.append(attribute)
-    if code_only and not attributes:
+    if code_only and not any(_name(i) == "CODE_ATTRIBUTE" for i in items):
         ctx.add("schema.required", el, f"<{_name(el)}> needs at least one CODE_ATTRIBUTE, or "
                                        "xsi:nil=\"true\" when there are none.")
     return attributes
 
 
-_ATTRIBUTE_MODELS = {
-    "string": (Child("TAG", "text"), Child("VALUE", "text", nillable=True)),
-    "numeric": (Child("TAG", "text"), Child("VALUE", "text", nillable=True)),
-    "measurement": (Child("TAG", "text"), Child("VALUE", "text", nillable=True), Child("UNITS", "text")),
-    "code": (Child("TAG", "text"), Child("VALUE", "text", nillable=True)),
-    "set": (Child("TAG", "text"), Child("VALUE", "text", nillable=True)),
-}
-_CODE_MODEL = (Child("CODE", "text"), Child("SCHEME", "text"), Child("MEANING", "text"),
-               Child("SCHEME_VERSION", "text", nillable=True))
-
-
-def read_attribute(el: etree._Element, kind: str, ctx: _Ctx) -> Attribute | None:
-    _check_attrs(el, set(), ctx)
-    parts = {c.name: els for c, els in match_sequence(el, _ATTRIBUTE_MODELS[kind], ctx)}
-    if not parts.get("TAG") or not parts.get("VALUE"):
+def read_attribute(el: etree._Element, kind: str, ctx: Context) -> Attribute | None:
+    _open(el, ctx, ATTRIBUTE_TYPES[kind])
+    _element_only(el, ctx)
+    parts = {c.name: (c, els) for c, els in match_sequence(el, ATTRIBUTE_MODELS[kind], ctx) if els}
+    if "TAG" not in parts or "VALUE" not in parts:
         return None
-    tag = _text(parts["TAG"][0], ctx)
-    value_el = parts["VALUE"][0]
-    units = _text(parts["UNITS"][0], ctx) if parts.get("UNITS") else None
-    if _nil(value_el, True, ctx):
+    tag = read_value(parts["TAG"][1][0], parts["TAG"][0], ctx)
+    units = read_value(parts["UNITS"][1][0], parts["UNITS"][0], ctx) if "UNITS" in parts else None
+    value_child, (value_el, *_) = parts["VALUE"]
+    value = read_value(value_el, value_child, ctx, label=tag)
+    if value is None:
         return Attribute(kind=kind, tag=tag, value=None, units=units, nil=True)  # type: ignore[arg-type]
-    value: Any
-    if kind == "string":
-        value = _text(value_el, ctx)
-    elif kind in ("numeric", "measurement"):
-        value = _text(value_el, ctx).strip()  # xs:decimal collapses whitespace
-        if not DECIMAL_RE.match(value):
-            ctx.add("schema.pattern", value_el, f"{tag}: {value!r} is not a decimal number; write it like "
-                                                "12 or 0.25 (no units, no exponent), or use xsi:nil=\"true\".")
-    elif kind == "code":
-        code = {c.name: els for c, els in match_sequence(value_el, _CODE_MODEL, ctx)}
-        if not all(code.get(k) for k in ("CODE", "SCHEME", "MEANING", "SCHEME_VERSION")):
+    if kind == "code":
+        if not all(k in value for k in ("CODE", "SCHEME", "MEANING", "SCHEME_VERSION")):
             return None
-        version_el = code["SCHEME_VERSION"][0]
-        value = {"code": _text(code["CODE"][0], ctx), "scheme": _text(code["SCHEME"][0], ctx),
-                 "meaning": _text(code["MEANING"][0], ctx),
-                 "scheme_version": None if _nil(version_el, True, ctx) else _text(version_el, ctx)}
-    else:
-        value = read_attributes(value_el, ctx)
+        value = {"code": value["CODE"], "scheme": value["SCHEME"], "meaning": value["MEANING"],
+                 "scheme_version": value["SCHEME_VERSION"]}
     return Attribute(kind=kind, tag=tag, value=value, units=units)  # type: ignore[arg-type]
 
 
-def read_value(el: etree._Element, child: Child, ctx: _Ctx) -> Any:
-    """Read a non-ref, non-file child into its `fields` value."""
+def _read_image_type(el: etree._Element, child: Child, ctx: Context) -> str | None:
+    _element_only(el, ctx)
+    options = _elements(el)
+    names = [_name(o) for o in options]
+    if len(options) != 1 or names[0] not in child.enum:
+        ctx.add("schema.enumeration", el, f"<{child.name}> must contain exactly one of "
+                                          f"{', '.join(f'<{e}/>' for e in child.enum)}; found "
+                                          f"{', '.join(f'<{n}>' for n in names) or 'nothing'}.")
+    for option, name in zip(options, names, strict=True):
+        if name in child.enum:
+            _open(option, ctx, ANY_TYPE, allowed=None)  # xs:anyType: any attribute, any content
+            if _elements(option):
+                ctx.add("image.type_content", option, f"<{name}> names the image type and must be empty; "
+                                                      f"the repository does not read elements inside it. "
+                                                      f"Write <{name}/>.")
+    return names[0] if len(options) == 1 else None
+
+
+def read_value(el: etree._Element, child: Child, ctx: Context, *, label: str | None = None) -> Any:
+    """Read a non-ref, non-file child into its `fields` value (None when nil)."""
+    nil, value_type = _open(el, ctx, child.declared_type, nillable=child.nillable)
+    if nil:
+        return None
     if child.type in ("attributes", "code_attributes"):
-        if _nil(el, child.nillable, ctx):
-            return None
         return read_attributes(el, ctx, code_only=child.type == "code_attributes")
-    if child.type == "complex":
-        _check_attrs(el, set(), ctx)
+    if child.type in ("complex", "code"):
+        _element_only(el, ctx)
         return read_complex(el, child.children, ctx)
     if child.type == "tagchoice":
-        _check_attrs(el, set(), ctx)
-        options = _elements(el)
-        names = [_name(o) for o in options]
-        if len(options) != 1 or names[0] not in child.enum:
-            ctx.add("schema.enumeration", el, f"<{child.name}> must contain exactly one of "
-                                              f"{', '.join(f'<{e}/>' for e in child.enum)}; found "
-                                              f"{', '.join(f'<{n}>' for n in names) or 'nothing'}.")
-            return names[0] if len(options) == 1 else None
-        return names[0]
-    _check_attrs(el, set(), ctx)
-    if _nil(el, child.nillable, ctx):
-        return None
-    text = _text(el, ctx)
-    if XSI_NIL in el.attrib:  # misused nil, already reported
+        return _read_image_type(el, child, ctx)
+    text = _simple(el, ctx)
+    if value_type == _UNCHECKED or value_type == _STRING and not child.nonempty:
         return text
-    if child.type == "enum" and text not in child.enum:
-        ctx.add("schema.enumeration", el, f"{text!r} is not allowed in <{child.name}>; use one of: "
-                                          f"{', '.join(repr(e) for e in child.enum)}.")
-    elif child.type == "pattern" and child.pattern and not child.pattern.match(text):
-        ctx.add("schema.pattern", el, f"{text!r} is not a valid <{child.name}>; expected {child.pattern_hint}.")
-    elif child.type == "int" and not (INT_RE.match(text.strip()) and -2**31 <= int(text.strip()) < 2**31):
-        ctx.add("schema.pattern", el, f"{text!r} is not an integer; <{child.name}> must be a number "
-                                      "such as 999999999.")
-    elif child.type == "text" and not child.nillable and child.min and not text.strip():
-        ctx.add("schema.required", el, f"<{child.name}> is empty; fill it in.")
-    return text
+    if value_type is None:  # an anonymous enumeration of xs:string: no whitespace is trimmed
+        if text not in child.enum:
+            ctx.add("schema.enumeration", el, f"{_shown(text)} is not allowed in <{child.name}>; use one of: "
+                                              f"{', '.join(repr(e) for e in child.enum)}.")
+    elif not value_ok(value_type, text):
+        hint = SIMPLE_TYPES[value_type].hint
+        if child.type == "decimal":
+            nil_hint = ", or use xsi:nil=\"true\"" if child.nillable else ""
+            message = f"{label or child.name}: {_shown(text)} is not {hint} (ASCII digits, no units or exponent)"
+            ctx.add("schema.pattern", el, f"{message}; correct it{nil_hint}.")
+        else:
+            ctx.add("schema.pattern", el, f"{_shown(text)} is not a valid <{child.name}>; expected {hint}.")
+    elif child.nonempty and not text.strip():
+        ctx.add("value.empty", el, f"<{child.name}> is empty; the repository needs it filled in.")
+    return text.strip(XML_SPACE) if child.type == "decimal" else text
 
 
-def read_complex(el: etree._Element, model: tuple[Child | Choice, ...], ctx: _Ctx) -> dict[str, Any]:
+def read_complex(el: etree._Element, model: tuple[Child | Choice, ...], ctx: Context) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for child, els in match_sequence(el, model, ctx):
         if not els:
@@ -334,12 +414,10 @@ def read_complex(el: etree._Element, model: tuple[Child | Choice, ...], ctx: _Ct
 def read_entity(el: etree._Element, kind: str, file: str, problems: list[Problem]) -> Entity | None:
     """Turn one entity element into an Entity; append structural problems to `problems`."""
     spec = ENTITIES[kind]
-    alias = el.get("alias") or ""
-    ctx = _Ctx(file, alias, problems)
-    _check_attrs(el, {"alias", "accession"}, ctx)
-    if not alias.strip():
-        ctx.add("schema.required", el, f"<{spec.element}> needs a non-empty alias=\"...\" that is unique "
-                                       "within the dataset; add one.")
+    ctx = Context(file, el.get("alias") or "", problems, FILE_OF_KIND[kind].name)
+    _open(el, ctx, spec.xsd_type, allowed=_OBJECT_ATTRIBUTES)
+    _element_only(el, ctx)
+    _alias(el, ctx, "that is unique within the dataset")
     fields: dict[str, Any] = {}
     refs: dict[str, list[Ref]] = {}
     files: list[FileEntry] = []
@@ -358,5 +436,5 @@ def read_entity(el: etree._Element, kind: str, file: str, problems: list[Problem
         else:
             values = [read_value(e, child, ctx) for e in els]
             fields[child.name] = values if child.max != 1 else values[0]
-    return Entity(kind=kind, alias=alias, accession=el.get("accession"), fields=fields, refs=refs,
-                  attributes=attributes, files=files, source_file=file, line=el.sourceline or 0)
+    return Entity(kind=kind, alias=el.get("alias") or "", accession=el.get("accession"), fields=fields,
+                  refs=refs, attributes=attributes, files=files, source_file=file, line=el.sourceline or 0)

@@ -16,11 +16,19 @@ block it. Always show `report.format()` (or `report.to_json()`) to the user.
 
 Rule ids (stable; `Problem.rule`):
 
-- xml.malformed, xml.entity: the file is not well-formed / declares a DOCTYPE.
-- layout.missing_file, layout.not_a_directory: bundle layout.
+- xml.malformed, xml.entity: the file is not well-formed / declares a DOCTYPE
+  (anywhere: the parser finds it) or uses an undeclared entity.
+- layout.missing_file, layout.not_a_directory: bundle layout. observer.xml and
+  annotation.xml may be left out (an empty *_SET is schema.required).
 - schema.required, schema.unexpected, schema.order, schema.occurs,
-  schema.enumeration, schema.pattern, schema.nil, schema.choice: XSD rules.
-- observation.target: an observation needs exactly one target reference.
+  schema.enumeration, schema.pattern, schema.nil, schema.type, schema.choice:
+  what `XMLSchema` reports with the official XSDs, no more and no less
+  (`schema.is_xsd_rule`; the mutation suite in tests checks it).
+- observation.target: an observation needs exactly one target reference (an XSD choice).
+- Repository rules stricter than the XSDs (the file is XSD-valid): alias.empty
+  (alias=""), value.empty (a blank TITLE, SHORT_NAME, VERSION, NAME, ...),
+  xsi.type_unsupported (an xsi:type the XSDs allow but we do not read, e.g.
+  xs:Name), image.type_content (elements inside <WSI_IMAGE>/<GROSS_IMAGE>).
 - alias.duplicate, ref.unresolved, ref.kind, ref.accession: aliases and references.
 - bundle.cardinality, observer.unreferenced: bundle-level counts.
 - attribute.mandatory, attribute.value, short_name.too_long: context rules (`rules.py`).

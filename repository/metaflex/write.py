@@ -16,6 +16,7 @@ slides in the order they should be written.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import shutil
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -186,13 +187,20 @@ CopyFile = Callable[[Entity, FileEntry, Path], None]
 
 
 def write_file(path: Path, set_element: str, entities: Iterable[Entity]) -> int:
-    """Stream entities into one XML file; returns how many were written."""
+    """Stream entities into one XML file; returns how many were written.
+
+    With no entity, no file is written: a *_SET must hold at least one entity.
+    """
+    stream = iter(entities)
+    first = next(stream, None)
+    if first is None:
+        return 0
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     with etree.xmlfile(str(path), encoding="UTF-8") as xf:
         xf.write_declaration()
         with xf.element(set_element, nsmap=NSMAP):
-            for entity in entities:
+            for entity in itertools.chain((first,), stream):
                 xf.write("\n")
                 xf.write(entity_element(entity), pretty_print=True)
                 count += 1
@@ -207,7 +215,7 @@ def write_bundle(source: EntitySource, out_dir: str | Path, *, accessions: Mappi
     `accessions` (alias -> accession) fills in accessions that the entities
     lack. Data files are copied from `copy_files_from` (a bundle root) or by
     calling `copy_file(entity, entry, destination)`; with neither, only XML is
-    written. Optional files (annotation.xml) are skipped when empty.
+    written. A file with no entity (no annotations, no observers) is left out.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -228,8 +236,5 @@ def write_bundle(source: EntitySource, out_dir: str | Path, *, accessions: Mappi
             yield entity
 
     for bundle_file in BUNDLE_FILES:
-        path = out / bundle_file.path
-        written = write_file(path, bundle_file.set_element, entities(bundle_file.name))
-        if not written and not bundle_file.required:
-            path.unlink()
+        write_file(out / bundle_file.path, bundle_file.set_element, entities(bundle_file.name))
     return out

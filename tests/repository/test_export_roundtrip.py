@@ -8,11 +8,11 @@ from django.core.management import CommandError, call_command
 
 from repository import models as m
 from repository.metaflex import validate_bundle
+from repository.metaflex.schema import BUNDLE_FILES, OPTIONAL_LAYOUT_FILES
 from repository.services import accession_mint, dataset_import
 from repository.services.exports import dataset_export
 from tests.repository.metaflex_bundles import build_bundle
-
-XSD_DIR = Path(__file__).resolve().parents[3] / "shared" / "metaflex-2.0.0"
+from tests.repository.official_xsds import assert_bundle_xsd_valid
 
 
 def _entities(root: Path, *, keep_accessions: bool):
@@ -74,18 +74,12 @@ def test_reimporting_an_export_round_trips(imported, tmp_path):
 
 
 def test_export_validates_against_the_official_xsds(imported, tmp_path):
-    if not XSD_DIR.is_dir():
-        pytest.skip("the official MetaFleX XSDs (../shared) are not present")
-    from lxml import etree
-
     _, result = imported
     out = dataset_export(version=result.version, out_dir=tmp_path / "export")
-    schemas = {"dataset": "BP.dataset.xsd", "sample": "BP.sample.xsd", "image": "BP.image.xsd",
-               "observation": "BP.observation.xsd", "policy": "BP.policy.xsd"}
-    for name, xsd in schemas.items():
-        schema = etree.XMLSchema(etree.parse(str(XSD_DIR / xsd)))
-        document = etree.parse(str(out / "METADATA" / f"{name}.xml"))
-        assert schema.validate(document), schema.error_log
+    checked = assert_bundle_xsd_valid(out)
+    assert sorted(checked) == sorted(f.name for f in BUNDLE_FILES)  # the source bundle has all eleven
+    exported = {str(p.relative_to(out)) for p in out.rglob("*.xml")}
+    assert exported - set(OPTIONAL_LAYOUT_FILES) == {f.path for f in BUNDLE_FILES}
 
 
 def test_export_refuses_a_non_empty_folder(imported, tmp_path):

@@ -34,13 +34,28 @@ EXTERNAL_DTD = """<?xml version="1.0"?>
 <!DOCTYPE OBSERVER_SET SYSTEM "http://127.0.0.1:9/evil.dtd">
 <OBSERVER_SET><OBSERVER alias="a"><OBSERVER_TYPE>Human</OBSERVER_TYPE><ATTRIBUTES/></OBSERVER></OBSERVER_SET>
 """
+PARAMETER_ENTITY = """<?xml version="1.0"?>
+<?note <!DOCTYPE in a processing instruction is not one ?>
+<!-- nor is <!DOCTYPE in a comment -->
+<!DOCTYPE OBSERVER_SET [
+ <!ENTITY % remote SYSTEM "file:///etc/passwd">
+ %remote;
+]>
+<OBSERVER_SET><OBSERVER alias="a"><OBSERVER_TYPE>Human</OBSERVER_TYPE><ATTRIBUTES/></OBSERVER></OBSERVER_SET>
+"""
+# An internal entity cut values short when the DOCTYPE hid behind a long comment: "&h;man" read as "".
+BEHIND_LONG_COMMENT = ('<?xml version="1.0"?>\n<!--' + "padding\n" * (1 << 18) + '-->\n'
+                       '<!DOCTYPE OBSERVER_SET [<!ENTITY h "Hu">]>\n'
+                       '<OBSERVER_SET><OBSERVER alias="a"><OBSERVER_TYPE>&h;man</OBSERVER_TYPE><ATTRIBUTES/>'
+                       '</OBSERVER></OBSERVER_SET>\n')
 UNDECLARED_ENTITY = """<?xml version="1.0"?>
 <OBSERVER_SET><OBSERVER alias="a"><OBSERVER_TYPE>&xxe;</OBSERVER_TYPE><ATTRIBUTES/></OBSERVER></OBSERVER_SET>
 """
 
 
-@pytest.mark.parametrize("text, line", [(BILLION_LAUGHS, 2), (XXE, 3), (EXTERNAL_DTD, 2)],
-                         ids=["billion-laughs", "xxe", "external-dtd"])
+@pytest.mark.parametrize("text, line", [(BILLION_LAUGHS, 2), (XXE, 3), (EXTERNAL_DTD, 2), (PARAMETER_ENTITY, 4),
+                                        (BEHIND_LONG_COMMENT, (1 << 18) + 3)],
+                         ids=["billion-laughs", "xxe", "external-dtd", "parameter-entity", "after-2-MiB-comment"])
 def test_doctype_is_refused_without_expansion(tmp_path: Path, text: str, line: int) -> None:
     path = tmp_path / "observer.xml"
     path.write_text(text)
@@ -52,12 +67,37 @@ def test_doctype_is_refused_without_expansion(tmp_path: Path, text: str, line: i
     assert "root:" not in json.dumps(problem.to_json())  # nothing from /etc/passwd leaked
 
 
-def test_utf16_doctype_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("text, line", [(XXE, 3), (BEHIND_LONG_COMMENT, (1 << 18) + 3)], ids=["xxe", "long-comment"])
+def test_utf16_doctype_is_refused(tmp_path: Path, encoding: str, text: str, line: int) -> None:
     path = tmp_path / "observer.xml"
-    path.write_bytes(XXE.replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>')
-                     .encode("utf-16"))
+    path.write_bytes(text.replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>')
+                     .encode(encoding))
+    entities, problems = parse_file(path)
+    assert entities == [] and [(p.rule, p.line) for p in problems] == [("xml.entity", line)]
+
+
+def test_a_long_prolog_without_doctype_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "observer.xml"
+    path.write_text(BEHIND_LONG_COMMENT.replace('<!DOCTYPE OBSERVER_SET [<!ENTITY h "Hu">]>', "<?pi x?>")
+                    .replace("&h;", "Hu"))
+    [observer], problems = parse_file(path)
+    assert problems == [] and observer.fields["OBSERVER_TYPE"] == "Human"
+
+
+@pytest.mark.parametrize("text", [
+    '<OBSERVER_SET>\n<!DOCTYPE x>\n<OBSERVER alias="a"><OBSERVER_TYPE>Human</OBSERVER_TYPE><ATTRIBUTES/></OBSERVER>'
+    "</OBSERVER_SET>",
+    '<OBSERVER_SET><OBSERVER alias="a"><OBSERVER_TYPE>Human</OBSERVER_TYPE><ATTRIBUTES/></OBSERVER></OBSERVER_SET>'
+    "\n<!DOCTYPE x>",
+    '<OBSERVER_SET><OBSERVER alias="a"><OBSERVER_TYPE><!ENTITY x "y">Human</OBSERVER_TYPE><ATTRIBUTES/></OBSERVER>'
+    "</OBSERVER_SET>",
+], ids=["doctype-in-content", "doctype-after-root", "entity-declaration-in-content"])
+def test_declarations_outside_the_prolog_are_refused(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "observer.xml"
+    path.write_text(text)
     _, problems = parse_file(path)
-    assert [p.rule for p in problems] == ["xml.entity"]
+    assert [(p.rule, p.line) for p in problems] == [("xml.malformed", 2 if "\n" in text else 1)]
 
 
 def test_undeclared_entity_is_not_expanded(tmp_path: Path) -> None:

@@ -117,8 +117,8 @@ def _complements_without_accession(b: BundleBuilder) -> None:
 CASES: dict[str, Case] = {
     "xml.malformed": Case("xml.malformed", "METADATA/observer.xml", "", after=_malformed),
     "xml.entity": Case("xml.entity", "METADATA/observer.xml", "", after=_doctype),
-    "layout.missing_file": Case("layout.missing_file", "METADATA/observer.xml", "", line=False,
-                                after=lambda root: (root / "METADATA/observer.xml").unlink()),
+    "layout.missing_file": Case("layout.missing_file", "PRIVATE/rems.xml", "", line=False,
+                                after=lambda root: (root / "PRIVATE/rems.xml").unlink()),
     "schema.required": Case("schema.required", "METADATA/dataset.xml", "ds1", _remove("dataset", "DATASET/TITLE")),
     "schema.required.ref": Case("schema.required", "METADATA/sample.xml", "slide2",
                                 _remove("sample", "SLIDE[@alias='slide2']/CREATED_FROM_REF")),
