@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from repository.metaflex.parse import _parser_kwargs, find_doctype
+from repository.metaflex.parse import SAFE_PARSER_OPTIONS, find_doctype
 from repository.metaflex.types import Problem
 
 DATACITE_FILE = "PRIVATE/datacite.xml"
@@ -27,14 +27,15 @@ RESOURCE = f"{{{NAMESPACE}}}resource"
 
 def _parse(source) -> etree._Element:
     """The root element, parsed with the MetaFleX parser settings."""
-    context = etree.iterparse(source, **_parser_kwargs())
+    context = etree.iterparse(source, events=("end",), remove_comments=True, remove_pis=True,
+                              **SAFE_PARSER_OPTIONS)
     for _ in context:
         pass
     return context.root
 
 
 def _declares_dtd(root: etree._Element) -> bool:
-    # A DOCTYPE after a long comment escapes find_doctype's window; the parsed tree still shows it.
+    # A second line of defence: find_doctype already refuses any DOCTYPE before the root.
     info = root.getroottree().docinfo
     return bool(info.doctype) or info.internalDTD is not None
 

@@ -12,8 +12,8 @@ ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # a-z, 0-9 without i, l, o, 0, 1
 TYPES = ("dataset", "policy", "image", "annotation", "observation", "observer", "sample", "staining",
          "rems", "organisation", "landing_page", "file", "submission")
 _TYPES_RE = "|".join(sorted(TYPES, key=len, reverse=True))
-CENTER_RE = re.compile(r"^[a-z]{2,8}$")
-ACCESSION_RE = re.compile(rf"^(?P<center>[a-z]{{2,8}})-(?P<type>{_TYPES_RE})-[{ALPHABET}]{{6}}-[{ALPHABET}]{{6}}$")
+CENTER_RE = re.compile(r"\A[a-z]{2,8}\Z")
+ACCESSION_RE = re.compile(rf"\A(?P<center>[a-z]{{2,8}})-(?P<type>{_TYPES_RE})-[{ALPHABET}]{{6}}-[{ALPHABET}]{{6}}\Z")
 
 
 def accession_problem(value: str, expected_type: str) -> str | None:

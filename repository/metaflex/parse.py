@@ -30,7 +30,8 @@ from .structure import Context, check_set_element, read_entity, stray_text
 from .types import Entity, Problem
 
 _PROLOG_CHUNK = 1 << 13  # bytes fed per step while looking for a DOCTYPE (small: locates it closely)
-_SAFE = {"resolve_entities": False, "load_dtd": False, "no_network": True, "huge_tree": False,
+# Entities, DTDs and the network stay off for every XML file the portal reads.
+SAFE_PARSER_OPTIONS = {"resolve_entities": False, "load_dtd": False, "no_network": True, "huge_tree": False,
          "dtd_validation": False}
 
 
@@ -54,7 +55,7 @@ class _PrologTarget:
 
 def find_doctype(path: Path) -> int | None:
     """The line of the file's DOCTYPE declaration (0 if it cannot be located), or None if it has none."""
-    parser = etree.XMLParser(target=_PrologTarget(), **_SAFE)
+    parser = etree.XMLParser(target=_PrologTarget(), **SAFE_PARSER_OPTIONS)
     fed = 0
     with open(path, "rb") as fh:
         try:
@@ -170,7 +171,7 @@ class EntityReader:
 
     def _iterate(self) -> Iterator[Entity]:
         context = self._context = etree.iterparse(str(self.path), events=("start", "end"), remove_comments=True,
-                                                  remove_pis=True, **_SAFE)
+                                                  remove_pis=True, **SAFE_PARSER_OPTIONS)
         depth = 0
         entity_depth = 1
         allowed: tuple[str, ...] = ()

@@ -61,3 +61,8 @@ def test_the_format_module_and_the_registry_name_the_same_types():
     from repository.models import AccessionType
 
     assert sorted(TYPES) == sorted(AccessionType.values)
+
+
+def test_a_trailing_newline_is_not_part_of_a_valid_accession():
+    assert accession_is_valid("aa-dataset-6dn9zp-yxcfb4")
+    assert not accession_is_valid("aa-dataset-6dn9zp-yxcfb4\n")
