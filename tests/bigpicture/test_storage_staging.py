@@ -63,6 +63,7 @@ def test_outside_a_transaction_the_object_is_moved_at_once(storage_backend):
     assert storage_backend.objects("archive") == {"archive/a/one.dcm"}
 
 
+@pytest.mark.s3
 @pytest.mark.parametrize("storage_backend", ["s3"], indirect=True)
 def test_big_objects_keep_bytes_and_content_type_on_s3(transactional_db, storage_backend):
     data = bytes(range(256)) * (40 * 1024 * 4)  # 40 MiB: S3 copies it in parts
