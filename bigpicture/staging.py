@@ -26,17 +26,19 @@ import hashlib
 import logging
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import PurePosixPath
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.utils import timezone
 
@@ -45,7 +47,8 @@ from bigpicture.storage import AREAS, object_digest, object_list, object_move, s
 
 STAGING = "_staging"
 JOURNAL_CHUNK = 1000  # staged objects per journal row
-MOVE_THREADS = 8  # moves on S3 are a copy and a delete each: run a few at once
+MOVE_THREADS = 8  # a move on S3 is a copy and a delete: run a few at once (local renames need no threads)
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +60,11 @@ class StagedObject:
     name: str
     sha256: str
     size: int
+
+    def as_json(self) -> dict[str, str | int]:
+        # Not dataclasses.asdict: that deep-copies, and an import journals tens of thousands of these.
+        return {"area": self.area, "staged": self.staged, "name": self.name, "sha256": self.sha256,
+                "size": self.size}
 
 
 class ContentMismatch(Exception):
@@ -169,7 +177,7 @@ def _journal(objects: list[StagedObject]) -> None:
     if not objects:
         return
     rows = StorageJournal.objects.bulk_create(
-        StorageJournal(moves=[asdict(obj) for obj in objects[start:start + JOURNAL_CHUNK]])
+        StorageJournal(moves=[obj.as_json() for obj in objects[start:start + JOURNAL_CHUNK]])
         for start in range(0, len(objects), JOURNAL_CHUNK))
     pks = [row.pk for row in rows]
     # robust: the data is committed whatever happens here; a failed move is left to the sweep.
@@ -184,8 +192,15 @@ def _discard(objects: list[StagedObject]) -> None:
             logger.warning("%s: could not delete staged object %s; the storage sweep will", obj.area, obj.staged,
                            exc_info=True)
 
+    _each(delete, objects)
+
+
+def _each(function: Callable[[StagedObject], T], objects: list[StagedObject]) -> list[T]:
+    """`function` on each object; in threads when a storage is remote and each call waits on the network."""
+    if all(isinstance(storage_for(area), FileSystemStorage) for area in {obj.area for obj in objects}):
+        return [function(obj) for obj in objects]
     with ThreadPoolExecutor(MOVE_THREADS) as pool:
-        list(pool.map(delete, objects))
+        return list(pool.map(function, objects))
 
 
 def journal_complete(*, pks: list, verify: bool = False) -> tuple[int, int]:
@@ -201,8 +216,7 @@ def journal_complete(*, pks: list, verify: bool = False) -> tuple[int, int]:
             if row is None:
                 continue
             objects = [StagedObject(**move) for move in row.moves]
-            with ThreadPoolExecutor(MOVE_THREADS) as pool:
-                done = sum(pool.map(lambda obj: _move(obj, verify=verify), objects))
+            done = sum(_each(partial(_move, verify=verify), objects))
             moved += done
             failed += len(objects) - done
             if done == len(objects):

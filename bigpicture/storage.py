@@ -129,9 +129,14 @@ def _s3_missing(error: ClientError) -> bool:
 def object_move(storage: Storage, source: str, target: str) -> None:
     """Put object `source` at `target`, replacing what is there; FileNotFoundError if `source` is gone."""
     if isinstance(storage, FileSystemStorage):
-        target_path = storage.path(target)
-        os.makedirs(os.path.dirname(target_path), exist_ok=True)
-        os.replace(storage.path(source), target_path)
+        source_path, target_path = storage.path(source), storage.path(target)
+        try:
+            os.replace(source_path, target_path)
+        except FileNotFoundError:
+            if not os.path.exists(source_path):
+                raise
+            os.makedirs(os.path.dirname(target_path), exist_ok=True)
+            os.replace(source_path, target_path)
     elif isinstance(storage, S3Storage):
         # S3 has no rename: a server-side copy (multipart for big objects), then delete.
         key = _s3_key(storage, target)
