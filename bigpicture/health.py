@@ -1,7 +1,7 @@
 """Checks behind /healthz: the database, the Celery broker and every storage area.
 
 Anyone may ask for the overall status: it comes from checks that write nothing
-(storage is only asked whether a probe exists) and is cached for
+(storage areas are only reached, not written) and is cached for
 HEALTHZ_CACHE_SECONDS, so anonymous traffic costs little. The deep checks, which
 write, read back and delete a probe in every storage area and report each
 check, run for staff and for internal callers that send HEALTHZ_TOKEN.
@@ -18,6 +18,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
+from storages.backends.s3 import S3Storage
 
 from bigpicture.celery import app
 from bigpicture.storage import AREAS, storage_for
@@ -51,9 +52,13 @@ def check_storage() -> None:
 
 
 def check_storage_reachable() -> None:
-    """Ask every area whether a probe exists: reaches each bucket or folder and writes nothing."""
+    """Reach every area's bucket (a missing one or bad credentials fail) or folder; write nothing."""
     for area in AREAS:
-        storage_for(area).exists("healthz/probe")
+        storage = storage_for(area)
+        if isinstance(storage, S3Storage):
+            storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
+        else:
+            storage.exists("healthz/probe")
 
 
 DEEP_CHECKS: dict[str, Callable[[], None]] = {

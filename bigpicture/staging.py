@@ -17,7 +17,8 @@ A crash leaves one of two things behind, and `storage_sweep` (the
 
 A staged_atomic block inside another one hands its objects to the outer block.
 Inside a plain atomic block, its moves wait for the outer commit; if the outer
-block rolls back, the sweep deletes its objects after the grace period.
+block rolls back, the sweep deletes its objects after the grace period. So a
+block that stages objects and may roll back on its own must be a staged_atomic.
 """
 
 from __future__ import annotations

@@ -62,4 +62,6 @@ def test_healthz_checks_s3(s3_settings, client, db, settings):
     response = client.get("/healthz", headers=deep)
     assert response.status_code == 503
     assert not response.json()["checks"]["storage"]["ok"]
+    settings.HEALTHZ_CACHE_SECONDS = 0
+    assert client.get("/healthz").json() == {"status": "fail"}  # anonymous: no probe written, still seen
     s3_settings.create_bucket(Bucket="portal-quarantine")

@@ -25,7 +25,7 @@ from tests.repository.metaflex_bundles import BundleBuilder, build_bundle
 from tests.workerkit.process import _database_url_of_test_db
 
 ROOT = Path(__file__).resolve().parents[2]
-BIG = 160 * 1024 * 1024  # long enough to copy that the test sees it half done
+BIG = 96 * 1024 * 1024  # long enough to copy that the test sees it half done
 
 
 def _bundle_with_a_big_file(base: Path) -> Path:
