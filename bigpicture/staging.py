@@ -44,7 +44,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from bigpicture.models import StorageJournal
-from bigpicture.storage import AREAS, object_digest, object_list, object_move, storage_for, uploads_abort
+from bigpicture.objects import object_digest, object_list, object_move, uploads_abort
+from bigpicture.storage import AREAS, storage_for
 
 STAGING = "_staging"
 JOURNAL_CHUNK = 1000  # staged objects per journal row

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from bigpicture.errors import UserError
+from bigpicture.objects import object_digest
 from bigpicture.staging import ContentMismatch, object_stage
-from bigpicture.storage import object_digest, storage_for
+from bigpicture.storage import storage_for
 
 logger = logging.getLogger(__name__)
 

@@ -7,8 +7,9 @@ import pytest
 from django.db import transaction
 
 from bigpicture.models import StorageJournal
+from bigpicture.objects import object_digest
 from bigpicture.staging import ContentMismatch, object_stage, staged_atomic
-from bigpicture.storage import object_digest, storage_for
+from bigpicture.storage import storage_for
 
 
 def stage(name: str, data: bytes, area: str = "archive"):

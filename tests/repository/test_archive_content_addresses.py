@@ -10,7 +10,8 @@ import logging
 import pytest
 
 from bigpicture.models import StorageJournal
-from bigpicture.storage import object_digest, storage_for
+from bigpicture.objects import object_digest
+from bigpicture.storage import storage_for
 from repository import models as m
 from repository.services import dataset_import
 from tests.repository.metaflex_bundles import BundleBuilder

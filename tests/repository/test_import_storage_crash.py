@@ -17,8 +17,9 @@ import pytest
 from django.core.management import call_command
 
 from bigpicture.models import StorageJournal
+from bigpicture.objects import object_digest
 from bigpicture.staging import storage_sweep
-from bigpicture.storage import object_digest, storage_for
+from bigpicture.storage import storage_for
 from repository import models as m
 from repository.services import dataset_import
 from tests.repository.metaflex_bundles import BundleBuilder, build_bundle
