@@ -154,18 +154,19 @@ class _HashingReader:
         return False  # a rewind would hash bytes twice
 
 
-def object_stage(*, area: str, name: str, source: BinaryIO, sha256: str) -> StagedObject:
-    """Copy `source` to a staging key of `area` and check its SHA-256 (ContentMismatch if it differs).
+def object_stage(*, area: str, name: str, source: BinaryIO, sha256: str | None = None) -> StagedObject:
+    """Copy `source` to a staging key of `area`, hashing it; with `sha256`, a different hash raises
+    ContentMismatch and keeps nothing.
 
     The object reaches `name` when the staged_atomic block commits; outside any
-    transaction, at once.
+    transaction, at once. The returned object carries the SHA-256 and size read.
     """
     writes = _writes_in_scope()
     storage = storage_for(area)
     reader = _HashingReader(source)
     staged = storage.save(f"{STAGING}/{uuid.uuid4().hex}{PurePosixPath(name).suffix}", File(reader))
     obj = StagedObject(area=area, staged=staged, name=name, sha256=reader.sha256.hexdigest(), size=reader.size)
-    if obj.sha256 != sha256:
+    if sha256 is not None and obj.sha256 != sha256:
         storage.delete(staged)
         raise ContentMismatch(sha256=obj.sha256, size=obj.size)
     if writes is None:

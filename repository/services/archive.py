@@ -51,14 +51,12 @@ def _verified_size(area: str, name: str, checksum: str, *, expected_size: int | 
     storage = storage_for(area)
     if not storage.exists(name):
         return None
-    size = storage.size(name)
-    if expected_size is None or size == expected_size:
+    size, digest = storage.size(name), "not read, the size is wrong"
+    if expected_size in (None, size):
         digest, size = object_digest(storage, name)
         if digest == checksum:
             return size
-    else:
-        digest = "not computed"
-    logger.warning("%s: %s does not match its content address (%d bytes, SHA256 %s); replacing it",
+    logger.warning("%s: %s does not match its content address (%d bytes, SHA256 %s); staging a replacement",
                    area, name, size, digest)
     return None
 
