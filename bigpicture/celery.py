@@ -61,6 +61,10 @@ def _configure(settings) -> None:
                 "task": "governance.tasks.audit_chain_verify",
                 "schedule": 3600.0,
             },
+            "sweep-staged-storage": {
+                "task": "bigpicture.tasks.storage_sweep",
+                "schedule": 3600.0,
+            },
         },
     )
 

@@ -1,9 +1,13 @@
-"""Delivery counts of running tasks, so a task that kills its worker cannot loop forever."""
+"""Bookkeeping of the portal's machinery: task deliveries and the storage journal."""
+
+import uuid
 
 from django.db import models
 
 
 class TaskDelivery(models.Model):
+    """Delivery counts of running tasks, so a task that kills its worker cannot loop forever."""
+
     task_id = models.CharField(max_length=255, primary_key=True)
     task_name = models.CharField(max_length=255)
     deliveries = models.PositiveIntegerField(default=0)
@@ -11,3 +15,20 @@ class TaskDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name}[{self.task_id}] x{self.deliveries}"
+
+
+class StorageJournal(models.Model):
+    """Staged storage objects of a committed transaction that still have to be moved into place.
+
+    Written in the transaction whose rows refer to the objects, so a row exists
+    exactly when that transaction committed; deleted once the moves are done
+    (see `bigpicture.staging`).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # [{"area", "staged", "name", "sha256", "size"}, ...]: move `staged` to `name` in `area`.
+    moves = models.JSONField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"storage journal {self.id} ({len(self.moves)} moves, {self.created:%Y-%m-%d %H:%M})"

@@ -121,6 +121,9 @@ STORAGES = storage_settings(
     media_root=MEDIA_ROOT,
     static_manifest=env_bool("STATIC_MANIFEST", not DEBUG),
 )
+# Staged objects no committed transaction claims are deleted by the storage sweep
+# once this old; keep it above the longest import (see bigpicture.staging).
+STORAGE_STAGING_GRACE_SECONDS = env_int("STORAGE_STAGING_GRACE_SECONDS", 24 * 3600)
 
 # Celery: named queues, late acks, and a broker that needs no server by default.
 CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", "filesystem://")
@@ -168,6 +171,10 @@ PORTAL_NAME = env_str("PORTAL_NAME", "Bigpicture portal")
 # The center prefix of every accession this repository issues ({center}-{type}-xxxxxx-xxxxxx).
 ACCESSION_CENTER = env_str("ACCESSION_CENTER", "bp")
 HEALTHZ_TIMEOUT_SECONDS = env_int("HEALTHZ_TIMEOUT_SECONDS", 3)
+# /healthz shows its checks (and writes a storage probe) only to staff and to callers that send this
+# token in the X-Healthz-Token header; others get the overall status, cached this many seconds.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN", "")
+HEALTHZ_CACHE_SECONDS = env_int("HEALTHZ_CACHE_SECONDS", 5)
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ from celery import Task
 from django.db import transaction
 from django.db.models import F
 
+from bigpicture import staging
 from bigpicture.celery import QUEUES, app
 from bigpicture.errors import PermanentError, TransientError
 from bigpicture.models import TaskDelivery
@@ -100,3 +101,10 @@ def portal_task(*, queue: str = "default", **options) -> Callable:
         return task
 
     return register
+
+
+@portal_task(queue="default")
+def storage_sweep() -> dict[str, int]:
+    """Complete interrupted storage moves and delete abandoned staged objects (hourly on beat)."""
+    result = staging.storage_sweep()
+    return {"moved": result.moved, "failed": result.failed, "removed": result.removed}

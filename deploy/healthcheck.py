@@ -1,6 +1,8 @@
 """Container health checks, run by docker-compose.yml.
 
-    python deploy/healthcheck.py web             GET /healthz on this container's gunicorn
+    python deploy/healthcheck.py web             GET /healthz on this container's gunicorn; with
+                                                 HEALTHZ_TOKEN set it sends it and gets the deep
+                                                 checks (storage probe included), else the status
     python deploy/healthcheck.py worker QUEUES   ping the worker `entrypoint.sh worker QUEUES`
                                                  started in this container
 
@@ -31,6 +33,13 @@ def _host_header() -> str:
     return host.lstrip(".")  # ".example.org" also matches "example.org"
 
 
+def _token_header() -> dict[str, str]:
+    from bigpicture.env import env_str
+
+    token = env_str("HEALTHZ_TOKEN", "")
+    return {"X-Healthz-Token": token} if token else {}
+
+
 def check_web(port: int = 8000, timeout: float = 15.0) -> int:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/healthz",
@@ -38,6 +47,7 @@ def check_web(port: int = 8000, timeout: float = 15.0) -> int:
             "Host": _host_header(),
             # As the TLS proxy would: without it SECURE_SSL_REDIRECT answers 301.
             "X-Forwarded-Proto": "https",
+            **_token_header(),
         },
     )
     try:

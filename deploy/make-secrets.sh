@@ -1,7 +1,8 @@
 #!/bin/sh
 # Create the secret files that docker-compose.yml hands to the containers as
 # docker secrets (/run/secrets/<name>). Run once before the first
-# `docker compose up`; a file that exists already is kept, never overwritten.
+# `docker compose up`, and again after an upgrade that adds a secret; a file that
+# exists already is kept, never overwritten.
 #
 #   deploy/make-secrets.sh            # writes deploy/secrets/*
 #
@@ -41,3 +42,4 @@ read -r db_password < "$dir/postgres_password"
 put database_url "postgres://portal:$db_password@postgres:5432/portal"
 put minio_root_password "$(random)"
 put s3_secret_key "$(random)"
+put healthz_token "$(random)"

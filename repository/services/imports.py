@@ -2,13 +2,13 @@
 
 `dataset_import` is the one entry point: the admin's `import_metaflex` command
 uses it now, and the submission workflow will call it after steward review.
-Everything is written in one transaction; any problem rolls all of it back.
+Everything is written in one transaction; any problem rolls all of it back,
+files included: they are staged and reach storage only on commit (`bigpicture.staging`).
 Big collections stream from disk in batches (see `rows.RowWriter`).
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 
 from bigpicture.errors import UserError
+from bigpicture.staging import staged_atomic, staging_pool
 from governance.services import audit_record
 from repository import models as m
 from repository.citation.contributed import datacite_record_doi, datacite_record_read, datacite_record_root
@@ -69,7 +70,7 @@ def dataset_import(*, bundle_dir: str | Path, organisation=None, actor=None, cha
     if bundle is None:
         return ImportResult(report=report, dry_run=dry_run)
     try:
-        with transaction.atomic():
+        with staged_atomic():
             result = _import(bundle, report, organisation=organisation, actor=actor, changelog=changelog,
                              dry_run=dry_run, allow_accessions=allow_accessions,
                              accept_foreign_accessions=accept_foreign_accessions)
@@ -191,7 +192,7 @@ def _file_rows(bundle: Bundle, dataset: m.Dataset, kind: str, batch: list[Entity
     file_model, owner = FILE_MODELS_BY_KIND[kind]
     entries = {(entry.filename, entry.checksum): entry for entity in batch for entry in entity.files}
     # Copies are I/O (disk or S3 round trips): run a few at once.
-    with ThreadPoolExecutor(max_workers=ARCHIVE_THREADS) as pool:
+    with staging_pool(ARCHIVE_THREADS) as pool:
         copies = {key: pool.submit(file_archive, source=bundle.path(entry), checksum=entry.checksum,
                                    filetype=entry.filetype, dataset_accession=dataset.accession)
                   for key, entry in entries.items()}

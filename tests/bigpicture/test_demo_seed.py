@@ -21,8 +21,10 @@ def test_seed_twice_creates_nothing_new(db, client):
         assert spec.title.replace("&", "&amp;") in catalogue
 
 
-def test_demo_datasets_hold_real_dicom(db):
-    demo_seed()
+def test_demo_datasets_hold_real_dicom(db, django_capture_on_commit_callbacks):
+    # A db test never commits: run the commit hooks that move staged files into storage.
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_seed()
     assert set(Dataset.objects.values_list("status", flat=True)) == {DatasetStatus.RELEASED}
     assert set(Dataset.objects.values_list("latest_version__is_clinical", flat=True)) == {True, False}
 

@@ -54,10 +54,14 @@ def test_unknown_area_is_refused():
         storage_for("tmp")
 
 
-def test_healthz_checks_s3(s3_settings, client, db):
-    assert client.get("/healthz").json()["checks"]["storage"]["ok"]
+def test_healthz_checks_s3(s3_settings, client, db, settings):
+    settings.HEALTHZ_TOKEN = "internal"
+    deep = {"X-Healthz-Token": "internal"}
+    assert client.get("/healthz", headers=deep).json()["checks"]["storage"]["ok"]
     s3_settings.delete_bucket(Bucket="portal-quarantine")
-    response = client.get("/healthz")
+    response = client.get("/healthz", headers=deep)
     assert response.status_code == 503
     assert not response.json()["checks"]["storage"]["ok"]
+    settings.HEALTHZ_CACHE_SECONDS = 0
+    assert client.get("/healthz").json() == {"status": "fail"}  # anonymous: no probe written, still seen
     s3_settings.create_bucket(Bucket="portal-quarantine")

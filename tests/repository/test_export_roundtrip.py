@@ -31,9 +31,11 @@ def _entities(root: Path, *, keep_accessions: bool):
 
 
 @pytest.fixture
-def imported(db, tmp_path):
+def imported(db, tmp_path, django_capture_on_commit_callbacks):
     source = build_bundle(tmp_path / "source")
-    result = dataset_import(bundle_dir=source)
+    # A db test never commits: run the commit hooks that move staged files into storage.
+    with django_capture_on_commit_callbacks(execute=True):
+        result = dataset_import(bundle_dir=source)
     assert result.ok
     return source, result
 

@@ -11,9 +11,11 @@ from tests.repository.metaflex_bundles import build_bundle
 
 
 @pytest.fixture
-def imported(db, tmp_path, settings):
+def imported(db, tmp_path, settings, django_capture_on_commit_callbacks):
     settings.ACCESSION_CENTER = "aa"
-    result = dataset_import(bundle_dir=build_bundle(tmp_path), allow_accessions=True)
+    # A db test never commits: run the commit hooks that move staged files into storage.
+    with django_capture_on_commit_callbacks(execute=True):
+        result = dataset_import(bundle_dir=build_bundle(tmp_path), allow_accessions=True)
     assert result.ok, result.report.format()
     return result
 

@@ -11,8 +11,10 @@ from tests.repository.metaflex_bundles import BundleBuilder, E, s_attr
 
 
 @pytest.fixture
-def two_versions(db, tmp_path):
-    first = dataset_import(bundle_dir=BundleBuilder(tmp_path / "v1").write())
+def two_versions(db, tmp_path, django_capture_on_commit_callbacks):
+    # A db test never commits: run the commit hooks that move staged files into storage.
+    with django_capture_on_commit_callbacks(execute=True):
+        first = dataset_import(bundle_dir=BundleBuilder(tmp_path / "v1").write())
     builder = BundleBuilder(tmp_path / "v2")
     builder.find("image", "IMAGE[@alias='img2']/ATTRIBUTES").append(s_attr("comment", "rescanned"))
     builder.remove("observation", "OBSERVATION[@alias='obsv2']")
@@ -23,7 +25,8 @@ def two_versions(db, tmp_path):
         "IMAGES/IMAGE_img3/img3.dcm", os.urandom(128), "dcm"))
     builder.trees["image"].append(image3)
     builder.find("dataset", "DATASET/IMAGE_REF[@alias='img2']").addnext(E("IMAGE_REF", alias="img3"))
-    second = dataset_import(bundle_dir=builder.write(), changelog="Rescanned img2; added img3.")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = dataset_import(bundle_dir=builder.write(), changelog="Rescanned img2; added img3.")
     assert first.ok and second.ok, second.report.format()
     return first, second
 

@@ -11,8 +11,10 @@ from tests.repository.metaflex_bundles import build_bundle
 
 
 @pytest.fixture
-def version(db, tmp_path):
-    result = dataset_import(bundle_dir=build_bundle(tmp_path))
+def version(db, tmp_path, django_capture_on_commit_callbacks):
+    # A db test never commits: run the commit hooks that move staged files into storage.
+    with django_capture_on_commit_callbacks(execute=True):
+        result = dataset_import(bundle_dir=build_bundle(tmp_path))
     assert result.ok
     return result.version
 

@@ -1,0 +1,119 @@
+"""Objects in storage areas, on either backend: move, hash, list, and abort unfinished uploads.
+
+Django's Storage API has no rename and no listing with times; these add them
+for local folders (FileSystemStorage) and S3 (django-storages' S3Storage).
+`bigpicture.staging` builds on them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from botocore.exceptions import ClientError
+from django.core.files.storage import FileSystemStorage, Storage
+from storages.backends.s3 import S3Storage
+from storages.utils import clean_name
+
+CHUNK = 1024 * 1024
+
+
+def _s3_key(storage: S3Storage, name: str) -> str:
+    return storage._normalize_name(clean_name(name))
+
+
+def _s3_missing(error: ClientError) -> bool:
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return status == 404 or error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey")
+
+
+def object_move(storage: Storage, source: str, target: str) -> None:
+    """Put object `source` at `target`, replacing what is there; FileNotFoundError if `source` is gone."""
+    if isinstance(storage, FileSystemStorage):
+        source_path, target_path = storage.path(source), storage.path(target)
+        try:
+            os.replace(source_path, target_path)
+        except FileNotFoundError:
+            if not os.path.exists(source_path):
+                raise
+            os.makedirs(os.path.dirname(target_path), exist_ok=True)
+            os.replace(source_path, target_path)
+    elif isinstance(storage, S3Storage):
+        # S3 has no rename: a server-side copy (multipart for big objects), then delete.
+        key = _s3_key(storage, target)
+        extra = {**storage._get_write_parameters(key), "MetadataDirective": "REPLACE"}
+        try:
+            storage.connection.meta.client.copy(
+                {"Bucket": storage.bucket_name, "Key": _s3_key(storage, source)}, storage.bucket_name, key,
+                ExtraArgs=extra, Config=storage.transfer_config)
+        except ClientError as error:
+            if _s3_missing(error):
+                raise FileNotFoundError(f"no object {source!r} to move") from error
+            raise
+        storage.delete(source)
+    else:
+        raise NotImplementedError(f"{type(storage).__name__}: moving objects is not supported")
+
+
+def object_digest(storage: Storage, name: str) -> tuple[str, int]:
+    """(SHA-256, size) of an object, read as a stream; FileNotFoundError if there is none."""
+    digest, size = hashlib.sha256(), 0
+    for chunk in _object_chunks(storage, name):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _object_chunks(storage: Storage, name: str) -> Iterator[bytes]:
+    if isinstance(storage, S3Storage):
+        # S3File would spool the whole object to a temporary file first.
+        try:
+            body = storage.connection.meta.client.get_object(Bucket=storage.bucket_name,
+                                                             Key=_s3_key(storage, name))["Body"]
+        except ClientError as error:
+            if _s3_missing(error):
+                raise FileNotFoundError(f"no object {name!r}") from error
+            raise
+        yield from body.iter_chunks(CHUNK)
+        return
+    with storage.open(name, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            yield chunk
+
+
+def object_list(storage: Storage, folder: str) -> Iterator[tuple[str, datetime]]:
+    """(name, last modified) of each object directly in `folder`, hidden partial files included."""
+    if isinstance(storage, S3Storage):
+        prefix = _s3_key(storage, folder).rstrip("/") + "/"
+        strip = len(prefix) - len(folder.rstrip("/") + "/")
+        pages = storage.connection.meta.client.get_paginator("list_objects_v2").paginate(
+            Bucket=storage.bucket_name, Prefix=prefix, Delimiter="/")
+        for page in pages:
+            for entry in page.get("Contents", ()):
+                yield entry["Key"][strip:], entry["LastModified"]
+        return
+    try:
+        entries = list(os.scandir(storage.path(folder)))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if entry.is_file():
+            yield f"{folder.rstrip('/')}/{entry.name}", datetime.fromtimestamp(entry.stat().st_mtime, UTC)
+
+
+def uploads_abort(storage: Storage, folder: str, *, before: datetime) -> int:
+    """Abort S3 multipart uploads into `folder` started before `before` (a killed writer leaves them)."""
+    if not isinstance(storage, S3Storage):
+        return 0
+    client = storage.connection.meta.client
+    prefix = _s3_key(storage, folder).rstrip("/") + "/"
+    aborted = 0
+    for page in client.get_paginator("list_multipart_uploads").paginate(Bucket=storage.bucket_name, Prefix=prefix):
+        for upload in page.get("Uploads", ()):
+            if upload["Initiated"] <= before:
+                client.abort_multipart_upload(Bucket=storage.bucket_name, Key=upload["Key"],
+                                              UploadId=upload["UploadId"])
+                aborted += 1
+    return aborted
