@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from bigpicture.storage import storage_settings
-from repository.services import dataset_import
+from tests.repository.committed import import_committed
 from tests.repository.metaflex_bundles import BundleBuilder
 
 
@@ -28,7 +28,7 @@ def bundle_builder(tmp_path) -> BundleBuilder:
 @pytest.fixture
 def imported_version(db, local_storage, bundle_builder):
     """A version imported (and so published) from a small valid bundle."""
-    result = dataset_import(bundle_dir=bundle_builder.write())
+    result = import_committed(bundle_dir=bundle_builder.write())
     assert result.ok, result.report.format()
     return result.version
 

@@ -17,9 +17,9 @@ from bigpicture.storage import storage_settings
 from repository import models as m
 from repository.citation.contributed import DATACITE_FILE
 from repository.metaflex.schema import OPTIONAL_LAYOUT_FILES
-from repository.services import dataset_import
 from repository.services.exports import dataset_export
 from repository.services.public_exports import public_export_build
+from tests.repository.committed import import_committed
 from tests.repository.metaflex_bundles import BundleBuilder
 
 NS = {"d": "http://datacite.org/schema/kernel-4"}
@@ -78,7 +78,7 @@ def _bundle(base, record: str | bytes = RECORD, title: str | None = None):
 
 @pytest.fixture
 def imported(db, tmp_path):
-    result = dataset_import(bundle_dir=_bundle(tmp_path / "bundle"))
+    result = import_committed(bundle_dir=_bundle(tmp_path / "bundle"))
     assert result.ok, result.report.format()
     return result
 
@@ -119,11 +119,11 @@ def test_export_writes_it_back_and_the_export_reimports_unchanged(imported, tmp_
     assert written.findtext("d:creators/d:creator/d:creatorName", namespaces=NS) == "Doe, Jane"
     assert etree.tostring(written, encoding="unicode") == imported.version.datacite_xml
     with pytest.raises(UserError, match="identical to version 1"):
-        dataset_import(bundle_dir=out, allow_accessions=True)
+        import_committed(bundle_dir=out, allow_accessions=True)
 
 
 def test_a_changed_record_alone_is_a_new_version(imported, tmp_path):
-    again = dataset_import(bundle_dir=_bundle(tmp_path / "v2", RECORD.replace("945358", "101016")))
+    again = import_committed(bundle_dir=_bundle(tmp_path / "v2", RECORD.replace("945358", "101016")))
     assert again.ok and again.version.number == 2 and "101016" in again.version.datacite_xml
 
 

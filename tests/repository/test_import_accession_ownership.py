@@ -14,9 +14,9 @@ from bigpicture.demo import demo_accounts_seed
 from bigpicture.storage import storage_settings
 from governance.models import AuditEvent
 from repository import models as m
-from repository.services import dataset_import
 from repository.services.exports import dataset_export
 from tests.access.factories import OrganisationFactory
+from tests.repository.committed import import_committed
 from tests.repository.metaflex_bundles import BundleBuilder
 
 FOREIGN_DATASET = "xx-dataset-aaaaaa-bbbbbb"
@@ -47,10 +47,10 @@ def _foreign_bundle(base: Path) -> Path:
 
 
 def test_reimporting_the_own_export_as_a_new_version_keeps_its_accessions(db, tmp_path):
-    first = dataset_import(bundle_dir=BundleBuilder(tmp_path / "v1").write())
+    first = import_committed(bundle_dir=BundleBuilder(tmp_path / "v1").write())
     out = dataset_export(version=first.version, out_dir=tmp_path / "export")
     _replace(out, "Test dataset of skin biopsies", "Skin biopsies, rescanned")
-    again = dataset_import(bundle_dir=out, allow_accessions=True)
+    again = import_committed(bundle_dir=out, allow_accessions=True)
     assert again.ok, again.report.format()
     assert again.dataset == first.dataset and again.version.number == 2
     assert set(m.Image.objects.filter(version=again.version).values_list("accession", flat=True)) == \
@@ -59,16 +59,16 @@ def test_reimporting_the_own_export_as_a_new_version_keeps_its_accessions(db, tm
 
 
 def test_another_datasets_object_accession_is_refused_and_named(db, tmp_path):
-    a = dataset_import(bundle_dir=BundleBuilder(tmp_path / "a").write(), organisation=OrganisationFactory())
+    a = import_committed(bundle_dir=BundleBuilder(tmp_path / "a").write(), organisation=OrganisationFactory())
     b_owner = OrganisationFactory()
-    b = dataset_import(bundle_dir=BundleBuilder(tmp_path / "b").write(), organisation=b_owner)
+    b = import_committed(bundle_dir=BundleBuilder(tmp_path / "b").write(), organisation=b_owner)
     assert a.dataset != b.dataset
     out = dataset_export(version=b.version, out_dir=tmp_path / "export")
     theirs = m.Image.objects.get(version=a.version, alias="img1").accession
     _replace(out, m.Image.objects.get(version=b.version, alias="img1").accession, theirs)
     registry, stored = m.Accession.objects.count(), len(_stored_files(tmp_path))
 
-    again = dataset_import(bundle_dir=out, organisation=b_owner, allow_accessions=True)
+    again = import_committed(bundle_dir=out, organisation=b_owner, allow_accessions=True)
 
     assert not again.ok
     [problem] = [p for p in again.report.errors if p.rule == "accession.other_dataset"]
@@ -85,7 +85,7 @@ def test_another_datasets_object_accession_is_refused_and_named(db, tmp_path):
 def test_an_accession_never_issued_here_is_refused_before_anything_is_written(db, tmp_path, accession, says):
     builder = BundleBuilder(tmp_path / "bundle")
     builder.find("image", "IMAGE[@alias='img2']").set("accession", accession)
-    result = dataset_import(bundle_dir=builder.write(), allow_accessions=True)
+    result = import_committed(bundle_dir=builder.write(), allow_accessions=True)
     assert not result.ok
     [problem] = result.report.errors
     assert problem.rule == "accession.unknown" and says in problem.message
@@ -125,15 +125,15 @@ def test_the_admin_can_accept_foreign_accessions_and_it_is_recorded(db, tmp_path
 
 
 def test_one_accession_for_two_objects_is_refused(db, tmp_path):
-    first = dataset_import(bundle_dir=BundleBuilder(tmp_path / "v1").write())
+    first = import_committed(bundle_dir=BundleBuilder(tmp_path / "v1").write())
     out = dataset_export(version=first.version, out_dir=tmp_path / "export")
     img1, img2 = (m.Image.objects.get(version=first.version, alias=a).accession for a in ("img1", "img2"))
     _replace(out, img2, img1)
-    result = dataset_import(bundle_dir=out, allow_accessions=True)
+    result = import_committed(bundle_dir=out, allow_accessions=True)
     assert not result.ok and "accession.duplicate" in result.report.rules()
     assert first.dataset.versions.count() == 1
 
 
 def test_a_submitter_still_may_not_send_accessions(db, tmp_path):
-    result = dataset_import(bundle_dir=_foreign_bundle(tmp_path / "bundle"))
+    result = import_committed(bundle_dir=_foreign_bundle(tmp_path / "bundle"))
     assert not result.ok and "accession.supplied" in result.report.rules()

@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 from access.models import Organisation
 from bigpicture.storage import storage_settings
 from repository import models as m
-from repository.services import dataset_import
 from repository.services.exports import dataset_export
 from tests.access.factories import OrganisationFactory
+from tests.repository.committed import import_committed
 from tests.repository.metaflex_bundles import BundleBuilder
 
 
@@ -49,14 +49,14 @@ def test_a_new_organisation_is_created_and_shown_everywhere(db, tmp_path, client
 
 def test_an_existing_organisation_is_found_by_name_ignoring_case(db, tmp_path):
     existing = OrganisationFactory(name="Test Hospital", slug="th")
-    result = dataset_import(bundle_dir=_bundle(tmp_path / "b", name="  TEST   hospital "))
+    result = import_committed(bundle_dir=_bundle(tmp_path / "b", name="  TEST   hospital "))
     assert result.ok and result.dataset.organisation == existing
     assert Organisation.objects.count() == 1 and "organisation.created" not in result.report.rules()
 
 
 def test_the_pic_code_finds_the_organisation_of_an_earlier_dataset(db, tmp_path):
     karolinska = OrganisationFactory(name="Karolinska Universitetssjukhuset", slug="ki")
-    first = dataset_import(bundle_dir=_bundle(tmp_path / "a", name="Karolinska", pic="123456789"),
+    first = import_committed(bundle_dir=_bundle(tmp_path / "a", name="Karolinska", pic="123456789"),
                            organisation=karolinska)
     builder = BundleBuilder(tmp_path / "b")
     builder.find("dataset", "DATASET").set("alias", "another")
@@ -65,32 +65,32 @@ def test_the_pic_code_finds_the_organisation_of_an_earlier_dataset(db, tmp_path)
             el.set("alias", "another")
     builder.find("organisation", "ORGANISATION/NAME").text = "Karolinska University Hospital"
     builder.find("organisation", "ORGANISATION/PIC_CODE").text = "123456789"
-    second = dataset_import(bundle_dir=builder.write())
+    second = import_committed(bundle_dir=builder.write())
     assert second.ok, second.report.format()
     assert second.dataset != first.dataset and second.dataset.organisation == karolinska
     assert Organisation.objects.count() == 1
 
 
 def test_the_same_bundle_again_is_the_same_dataset(db, tmp_path):
-    first = dataset_import(bundle_dir=_bundle(tmp_path / "v1"))
-    second = dataset_import(bundle_dir=_bundle(tmp_path / "v2", title="Skin biopsies, second release"))
+    first = import_committed(bundle_dir=_bundle(tmp_path / "v1"))
+    second = import_committed(bundle_dir=_bundle(tmp_path / "v2", title="Skin biopsies, second release"))
     assert second.ok and second.dataset == first.dataset and second.version.number == 2
     assert Organisation.objects.count() == 1
 
 
 def test_an_explicit_organisation_wins_over_the_name(db, tmp_path):
     owner = OrganisationFactory(name="Somewhere else", slug="else")
-    result = dataset_import(bundle_dir=_bundle(tmp_path / "b"), organisation=owner)
+    result = import_committed(bundle_dir=_bundle(tmp_path / "b"), organisation=owner)
     assert result.dataset.organisation == owner and Organisation.objects.count() == 1
 
 
 def test_a_dataset_keeps_its_organisation_on_reimport_of_its_export(db, tmp_path, capsys):
     owner = OrganisationFactory(name="Holder", slug="holder")
-    first = dataset_import(bundle_dir=_bundle(tmp_path / "b"), organisation=owner)
+    first = import_committed(bundle_dir=_bundle(tmp_path / "b"), organisation=owner)
     out = dataset_export(version=first.version, out_dir=tmp_path / "export")
     (out / "METADATA/dataset.xml").write_text(
         (out / "METADATA/dataset.xml").read_text().replace("Test dataset of skin biopsies", "Renamed"))
-    again = dataset_import(bundle_dir=out, allow_accessions=True)
+    again = import_committed(bundle_dir=out, allow_accessions=True)
     assert again.ok and again.dataset == first.dataset and again.dataset.organisation == owner
     with pytest.raises(CommandError, match="not imported"):
         call_command("import_metaflex", str(out), "--organisation", OrganisationFactory(slug="other").slug)

@@ -12,8 +12,8 @@ from pathlib import Path
 from repository import models as m
 from repository.metaflex import EntityCollection, validate_bundle, write_bundle
 from repository.metaflex.schema import BUNDLE_FILES
-from repository.services import dataset_import
 from repository.services.exports import dataset_export
+from tests.repository.committed import import_committed
 from tests.repository.metaflex_bundles import BundleBuilder
 from tests.repository.official_xsds import assert_bundle_xsd_valid
 
@@ -76,7 +76,7 @@ def test_writer_never_writes_an_empty_set(tmp_path: Path) -> None:
 
 
 def test_import_and_export_without_the_optional_files(db, tmp_path: Path) -> None:
-    result = dataset_import(bundle_dir=_bundle(tmp_path / "in"))
+    result = import_committed(bundle_dir=_bundle(tmp_path / "in"))
     assert result.ok, result.report.format()
     assert not m.Observer.objects.filter(version=result.version).exists()
     assert m.Observation.objects.filter(version=result.version).count() == 2
@@ -84,5 +84,5 @@ def test_import_and_export_without_the_optional_files(db, tmp_path: Path) -> Non
     assert not (out / "METADATA/observer.xml").exists() and not (out / "METADATA/annotation.xml").exists()
     assert len(assert_bundle_xsd_valid(out)) == 9
     m.Dataset.objects.filter(pk=result.dataset.pk).delete()
-    again = dataset_import(bundle_dir=out, allow_accessions=True)
+    again = import_committed(bundle_dir=out, allow_accessions=True)
     assert again.ok, again.report.format()
