@@ -12,6 +12,7 @@ from bigpicture.env import (
     env_broker_url,
     env_choice,
     env_database,
+    env_file,
     env_int,
     env_list,
     env_str,
@@ -165,6 +166,10 @@ PORTAL_NAME = env_str("PORTAL_NAME", "Bigpicture portal")
 # The center prefix of every accession this repository issues ({center}-{type}-xxxxxx-xxxxxx).
 ACCESSION_CENTER = env_str("ACCESSION_CENTER", "bp")
 HEALTHZ_TIMEOUT_SECONDS = env_int("HEALTHZ_TIMEOUT_SECONDS", 3)
+# The repository's crypt4gh secret key: contributors encrypt files to its public key (served at
+# /crypt4gh.pub), and the import decrypts them. Unset: encrypted files are refused.
+CRYPT4GH_SECRET_KEY_FILE = env_file("CRYPT4GH_SECRET_KEY_FILE")
+CRYPT4GH_PASSPHRASE = env_str("CRYPT4GH_PASSPHRASE", "")
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import BinaryIO
 
 from django.core.files import File
 
@@ -38,18 +39,22 @@ def stored_name(*, dataset_accession: str, checksum: str, filetype: str) -> str:
     return f"{dataset_accession}/{checksum[:2]}/{checksum}.{filetype}"
 
 
-def file_archive(*, source: Path, checksum: str, filetype: str, dataset_accession: str,
+def file_archive(*, source: Path | BinaryIO, checksum: str, filetype: str, dataset_accession: str,
                  area: str = "archive") -> tuple[str, int]:
-    """Copy `source` into the storage area unless it is there already; returns (name, size)."""
+    """Copy `source` (a path, or a binary stream such as decrypted plaintext) into the storage area
+    unless it is there already; the bytes read must hash to `checksum`. Returns (name, size)."""
     storage = storage_for(area)
     name = stored_name(dataset_accession=dataset_accession, checksum=checksum, filetype=filetype)
     if storage.exists(name):
+        if hasattr(source, "close"):
+            source.close()
         return name, storage.size(name)
-    with open(source, "rb") as handle:
+    with (source if hasattr(source, "read") else open(source, "rb")) as handle:
         reader = _HashingReader(handle)
-        saved = storage.save(name, File(reader, name=source.name))
+        saved = storage.save(name, File(reader, name=Path(getattr(handle, "name", name)).name))
     if reader.sha256.hexdigest() != checksum:
         storage.delete(saved)
-        raise UserError(f"{source}: the file changed after validation (SHA256 {reader.sha256.hexdigest()} "
+        where = getattr(source, "path", source)
+        raise UserError(f"{where}: the file changed after validation (SHA256 {reader.sha256.hexdigest()} "
                         f"instead of {checksum}); upload it again.")
     return saved, reader.size

@@ -18,6 +18,7 @@ from django.db import transaction
 from bigpicture.errors import UserError
 from governance.services import audit_record
 from repository import models as m
+from repository.keys import crypt4gh_secret_key
 from repository.metaflex import Bundle, validate_bundle
 from repository.metaflex.types import Entity, Problem, Report
 from repository.models.kinds import FILE_MODELS_BY_KIND
@@ -66,7 +67,8 @@ class ImportResult:
 def dataset_import(*, bundle_dir: str | Path, organisation=None, actor=None, changelog: str = "",
                    dry_run: bool = False, allow_accessions: bool = False) -> ImportResult:
     """Validate and, when valid, publish the bundle as a new dataset version."""
-    bundle, report = validate_bundle(bundle_dir, allow_accessions=allow_accessions)
+    bundle, report = validate_bundle(bundle_dir, allow_accessions=allow_accessions,
+                                     secret_key=crypt4gh_secret_key())
     if bundle is None:
         return ImportResult(report=report, dry_run=dry_run)
     try:
@@ -115,6 +117,7 @@ def _import(bundle: Bundle, report: Report, *, organisation, actor, changelog: s
 
     def write_batch(kind: str, batch: list[Entity]) -> None:
         nonlocal total_bytes
+        batch = [bundle.canonical(entity) for entity in batch]  # the profile's spelling, DICOM facts, plaintext
         accessions = plan.accessions_for(kind, batch)
         prepared = []
         for entity in batch:
@@ -177,7 +180,7 @@ def _file_rows(bundle: Bundle, dataset: m.Dataset, kind: str, batch: list[Entity
     entries = {(entry.filename, entry.checksum): entry for entity in batch for entry in entity.files}
     # Copies are I/O (disk or S3 round trips): run a few at once.
     with ThreadPoolExecutor(max_workers=ARCHIVE_THREADS) as pool:
-        copies = {key: pool.submit(file_archive, source=bundle.path(entry), checksum=entry.checksum,
+        copies = {key: pool.submit(file_archive, source=bundle.source(entry), checksum=entry.checksum,
                                    filetype=entry.filetype, dataset_accession=dataset.accession)
                   for key, entry in entries.items()}
         stored = {key: copy.result() for key, copy in copies.items()}
@@ -188,7 +191,8 @@ def _file_rows(bundle: Bundle, dataset: m.Dataset, kind: str, batch: list[Entity
         name, size = stored[key]
         return file_model(**{owner: row}, accession=accessions[key], filename=file["filename"],
                           filetype=file["filetype"], checksum=file["checksum"],
-                          unencrypted_checksum=file["unencrypted_checksum"], size=size, storage_name=name)
+                          unencrypted_checksum=file["unencrypted_checksum"], size=size, storage_name=name,
+                          encrypted_checksum=bundle.encrypted.get(file["filename"], ""))
 
     return file_row, sum(size for _, size in stored.values())
 
@@ -198,7 +202,8 @@ def _landing_samples(bundle: Bundle, dataset: m.Dataset, version: m.DatasetVersi
     for entry in bundle.landing_page.files:
         name, _ = file_archive(source=bundle.path(entry), checksum=entry.checksum, filetype=entry.filetype,
                                dataset_accession=dataset.accession, area="public")
-        samples.append({"name": name, "filename": entry.filename,
+        width, height = bundle.sample_sizes.get(entry.filename, (None, None))
+        samples.append({"name": name, "filename": entry.filename, "width": width, "height": height,
                         "alt": f"Sample image {len(samples) + 1} of {version.title}"})
     return samples
 

@@ -6,13 +6,13 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from repository.metaflex.profile import find_attribute, find_attributes, load_profile
 from repository.metaflex.types import Attribute, Entity
 from repository.summary_fields import SUMMARY_FIELDS
 
 MAX_VALUES = 50
-POLICY_TAGS = ("type_of_dataset", "type_of_access", "allowed_uses", "allowed_geographical_distribution",
-               "duration_of_use", "defined_research_question_required", "consent_restrictions",
-               "custom_restrictions", "policy_text")
+# The policy's attributes, in the profile's order: the terms of use read them all.
+POLICY_TAGS = tuple(spec.tag for spec in load_profile().for_entity("policy"))
 IMAGE_TYPE_LABELS = {"WSI_IMAGE": "Whole-slide image", "GROSS_IMAGE": "Gross image"}
 _YEARS = re.compile(r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?")
 
@@ -31,7 +31,8 @@ def attribute_text(attribute: Attribute | None) -> str | None:
 
 
 def _texts(attributes: list[Attribute] | None, *tags: str) -> list[str]:
-    return [text for a in attributes or [] if a.tag in tags and (text := attribute_text(a))]
+    """What people read of the attributes with these canonical tags (synonyms included)."""
+    return [text for tag in tags for a in find_attributes(attributes, tag) if (text := attribute_text(a))]
 
 
 def _age_years(attribute: Attribute | None) -> float | None:
@@ -67,9 +68,9 @@ class SummaryCollector:
             self._add("sexes", _texts(attrs, "sex"))
         elif entity.kind == "specimen":
             self._add("extraction_methods", _texts(attrs, "extraction_method"))
-            self._add("anatomical_sites", _texts(attrs, "anatomical_site", "anatomical_location"))
+            self._add("anatomical_sites", _texts(attrs, "anatomical_site"))
             self._add("specimen_types", _texts(attrs, "specimen_type") or _texts(attrs, "extraction_method"))
-            age = _age_years(entity.attribute("age_at_extraction"))
+            age = _age_years(find_attribute(attrs, "age_at_extraction"))
             if age is not None:
                 self.ages.append(age)
         elif entity.kind == "staining":
