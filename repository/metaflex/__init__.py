@@ -8,7 +8,8 @@ Pure Python (lxml), no Django: the database importer builds on this API.
     write_bundle(source, out_dir, accessions={...}) # export, XSD-valid
 
 See `validate.py` for rule ids and the memory design, `schema.py` for the
-XSD tables and `rules.py` for context-dependent attribute rules.
+XSD tables, `profiles/*.toml` (read by `profile.py`, applied by `rules.py`) for the attribute
+vocabulary, and `dicom.py` / `encryption.py` for file contents.
 """
 
 from .bundle import Bundle

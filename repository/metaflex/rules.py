@@ -243,7 +243,7 @@ def _apply(entity: Entity, context: str | None, facts: ImageFacts | None, profil
         present = attributes[index] if index is not None else None
         dicom = fact_attribute(spec.dicom, spec.tag, facts) if spec.dicom and facts else None
         if present is not None and not present.nil:
-            if dicom is not None and fact_disagrees(spec.dicom, present, facts):
+            if dicom is not None and fact_disagrees(spec.dicom, present, facts, dicom):
                 report("image.dicom_mismatch", "warning", spec.tag,
                        f"{spec.tag} is {_shown_any(present)!r} in the metadata, but the DICOM header of the base "
                        f"layer says {fact_text(spec.dicom, facts)!r}; check which one is right.")

@@ -133,3 +133,14 @@ def test_public_key_is_served_as_text(client, repository_key):
 @override_settings(CRYPT4GH_SECRET_KEY_FILE=None)
 def test_public_key_is_404_without_a_key(client):
     assert client.get("/crypt4gh.pub").status_code == 404
+
+
+def test_a_wrong_passphrase_names_the_settings(tmp_path):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from repository.keys import crypt4gh_secret_key
+
+    secret, _ = key_files(tmp_path, PASSPHRASE)
+    with override_settings(CRYPT4GH_SECRET_KEY_FILE=secret, CRYPT4GH_PASSPHRASE="wrong"), \
+            pytest.raises(ImproperlyConfigured, match="CRYPT4GH_PASSPHRASE"):
+        crypt4gh_secret_key()

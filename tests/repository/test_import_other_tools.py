@@ -11,6 +11,7 @@ from repository.metaflex.types import attributes_from_json
 from repository.services import dataset_import
 from repository.services.exports import dataset_export
 from tests.repository.other_tools import SCANNER, OtherTool
+from tests.repository.test_metaflex_xsd import XSD_DIR, assert_xsd_valid
 
 
 @pytest.fixture
@@ -22,6 +23,11 @@ def imported(db, tmp_path):
 
 def _attributes(row):
     return attributes_from_json(row.attributes)
+
+
+@pytest.mark.skipif(not XSD_DIR.is_dir(), reason="official XSDs not available at ../shared")
+def test_the_bundle_is_valid_against_the_official_xsds(tmp_path):
+    assert_xsd_valid(OtherTool().write(tmp_path))
 
 
 def test_imports_with_warnings_only(imported):
