@@ -38,12 +38,16 @@ LAYOUT_XML_DIRS = ("METADATA", "PRIVATE")  # every *.xml directly in these is pa
 LAYOUT_FILES = frozenset({f.path for f in BUNDLE_FILES} | set(OPTIONAL_LAYOUT_FILES))
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+def read_head_and_hash(path: Path, *, digest: bool = True) -> tuple[bytes, str | None]:
+    """The first `CHUNK` bytes, and the SHA256 of the whole file streamed in chunks (one read)."""
+    with open(path, "rb") as handle:
+        head = handle.read(CHUNK)
+        if not digest:
+            return head, None
+        sha256 = hashlib.sha256(head)
+        while chunk := handle.read(CHUNK):
+            sha256.update(chunk)
+    return head, sha256.hexdigest()
 
 
 def is_layout_file(rel: str) -> bool:
@@ -118,17 +122,14 @@ class FileChecker:
                       f"{rel!r} has {path.stat().st_size:,} bytes; sample images may have at most "
                       f"{SAMPLE_IMAGE_MAX_BYTES:,}. Save a smaller preview.")
             return None
-        with open(path, "rb") as handle:
-            head = handle.read(CHUNK)
-            if self.verify_checksums and CHECKSUM_RE.match(entry.checksum):  # bad patterns: schema.pattern
-                digest = hashlib.sha256(head)
-                while chunk := handle.read(CHUNK):
-                    digest.update(chunk)
-                if digest.hexdigest() != entry.checksum:
-                    self._add("file.checksum", entity, entry.line, element,
-                              f"{rel!r} has SHA256 {digest.hexdigest()}, but the metadata says {entry.checksum}; "
-                              "re-upload the file or correct the checksum.")
-                    return None
+        # Bad checksum patterns are schema.pattern problems already.
+        head, actual = read_head_and_hash(path, digest=self.verify_checksums and bool(CHECKSUM_RE.match(
+            entry.checksum)))
+        if actual is not None and actual != entry.checksum:
+            self._add("file.checksum", entity, entry.line, element,
+                      f"{rel!r} has SHA256 {actual}, but the metadata says {entry.checksum}; re-upload the file "
+                      "or correct the checksum.")
+            return None
         if is_encrypted(head):
             return self._encrypted(entity, entry, element, rel, path)
         if element == "SAMPLE_IMAGE_FILE":
