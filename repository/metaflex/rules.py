@@ -41,11 +41,6 @@ MAX_EACH = 10  # warnings of one kind listed one by one; the rest are counted
 Report = Callable[[str, str, str, str], None]  # (rule, severity, tag, message)
 
 
-def context_of(type_of_dataset: str | None, profile: Profile | None = None) -> str | None:
-    """'clinical', 'non_clinical', or None when unknown; the value is read as the vocabulary reads it."""
-    return (profile or load_profile()).context_of(type_of_dataset)
-
-
 def policy_type_of_dataset(policy: Entity | None, profile: Profile | None = None) -> str | None:
     """The policy's type_of_dataset in its canonical spelling (or as given when not in the vocabulary)."""
     profile = profile or load_profile()
@@ -102,14 +97,13 @@ def _where(spec: AttributeSpec) -> str:
 # -- one attribute -----------------------------------------------------------------------------------
 
 
-def _canonical_value(spec: AttributeSpec, attribute: Attribute, context: str | None, report: Report
+def _canonical_value(spec: AttributeSpec, attribute: Attribute, context: str | None, said: Report
                      ) -> Attribute:
     """Tag, nested tags, controlled value and kind in the profile's spelling; reports what it changed."""
     tag = spec.tag
     severity = "error" if spec.level == "required" else "warning"
-    said = report
 
-    def report(rule: str, level: str, tag: str, message: str) -> None:  # noqa: F811 - name the profile's tag
+    def report(rule: str, level: str, tag: str, message: str) -> None:  # every message names the profile's tag
         said(rule, level, tag, message if "TAG " in message else f"{message} (profile: {spec.tried()})")
 
     if attribute.tag != tag:

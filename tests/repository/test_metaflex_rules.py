@@ -329,6 +329,23 @@ def test_valid_bundle_has_no_problems(tmp_path: Path, clinical: bool) -> None:
     assert bundle.context == ("clinical" if clinical else "non_clinical")
 
 
+@pytest.mark.parametrize(("given", "canonical", "context"), [
+    ("clinical / pseudonymised", "Clinical/Pseudonymized", "clinical"),
+    ("Non Clinical/Cryptonymized", "Non-Clinical/Cryptonymised", "non_clinical"),
+])
+def test_type_of_dataset_is_read_through_normalisation(tmp_path: Path, given: str, canonical: str,
+                                                       context: str) -> None:
+    builder = BundleBuilder(tmp_path, clinical=context == "clinical")
+    _set_text("policy", "POLICY//STRING_ATTRIBUTE[TAG='type_of_dataset']/VALUE", given)(builder)
+    _set_tag("policy", "POLICY/ATTRIBUTES/STRING_ATTRIBUTE[TAG='type_of_dataset']", "Type-Of-Dataset")(builder)
+    bundle, report = validate_bundle(builder.write())
+    assert report.rules() == {"attribute.normalised", "attribute.synonym"}, report.format()
+    assert (bundle.context, bundle.type_of_dataset) == (context, canonical)
+    stored = bundle.policy.attributes[0]
+    assert (stored.tag, stored.value) == ("type_of_dataset", canonical)
+    assert f"{canonical!r}" in next(p.message for p in report.warnings if p.rule == "attribute.normalised")
+
+
 def test_long_short_name_is_fine_for_non_clinical(tmp_path: Path) -> None:
     builder = BundleBuilder(tmp_path, clinical=False)
     builder.find("dataset", "DATASET/SHORT_NAME").text = "A-VERY-LONG-SHORT-NAME-FOR-A-DS"
