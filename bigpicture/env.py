@@ -58,6 +58,19 @@ def env_str(name: str, default=_MISSING) -> str:
     return value
 
 
+def env_file(name: str) -> Path | None:
+    """A path to a readable file (such as a key file), or None when unset."""
+    value = os.environ.get(name)
+    if not value:
+        return None
+    path = Path(value)
+    try:
+        with open(path, "rb"):
+            return path
+    except OSError as exc:
+        return _fail(name, f"cannot read {value!r} ({exc.strerror})", None)
+
+
 def env_bool(name: str, default: bool) -> bool:
     value = _raw(name)
     if value is None or value == "":

@@ -12,6 +12,7 @@ from bigpicture.env import (
     env_broker_url,
     env_choice,
     env_database,
+    env_file,
     env_int,
     env_list,
     env_str,
@@ -175,6 +176,10 @@ HEALTHZ_TIMEOUT_SECONDS = env_int("HEALTHZ_TIMEOUT_SECONDS", 3)
 # token in the X-Healthz-Token header; others get the overall status, cached this many seconds.
 HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN", "")
 HEALTHZ_CACHE_SECONDS = env_int("HEALTHZ_CACHE_SECONDS", 5)
+# The repository's crypt4gh secret key: contributors encrypt files to its public key (served at
+# /crypt4gh.pub), and the import decrypts them. Unset: encrypted files are refused.
+CRYPT4GH_SECRET_KEY_FILE = env_file("CRYPT4GH_SECRET_KEY_FILE")
+CRYPT4GH_PASSPHRASE = env_str("CRYPT4GH_PASSPHRASE", "")
 
 LOGGING = {
     "version": 1,

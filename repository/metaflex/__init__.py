@@ -8,8 +8,9 @@ Pure Python (lxml), no Django: the database importer builds on this API.
     write_bundle(source, out_dir, accessions={...}) # export, XSD-valid
 
 See `validate.py` for rule ids and the memory design, `schema.py` for the
-XSD tables, `datatypes.py` for the XSD value types and `xsi:type`, and
-`rules.py` for context-dependent attribute rules.
+XSD tables, `datatypes.py` for the XSD value types and `xsi:type`, `profiles/*.toml`
+(read by `profile.py`, applied by `rules.py`) for the attribute vocabulary, and
+`dicom.py` / `encryption.py` for file contents.
 """
 
 from .bundle import Bundle

@@ -3,16 +3,23 @@
 The singletons (dataset, policy, landing page, REMS, organisation) are kept
 in memory; the big collections (images, samples, observations, ...) are
 re-streamed from disk each time they are iterated, so importing 65k images
-never holds them all at once.
+never holds them all at once. `canonical(entity)` is the form the repository
+stores: the profile's tags and values, image facts filled in from the DICOM
+headers, and encrypted files described by their plaintext (the archive keeps
+the plaintext, so an export carries its checksum and re-imports unchanged).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .dicom import ImageFacts
+from .encryption import Crypt4GHReader
 from .parse import EntityReader
+from .rules import canonical_entity
 from .schema import BUNDLE_FILE_BY_NAME, FILE_OF_KIND
 from .types import Entity, FileEntry, Ref
 
@@ -30,6 +37,10 @@ class Bundle:
     type_of_dataset: str | None
     context: str | None  # "clinical" | "non_clinical"
     counts: dict[str, int] = field(default_factory=dict)
+    image_facts: dict[str, ImageFacts] = field(default_factory=dict)  # alias -> DICOM facts it lacks
+    encrypted: dict[str, str] = field(default_factory=dict)  # filename -> SHA256 of the crypt4gh file sent
+    sample_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # filename -> (width, height)
+    secret_key: bytes | None = field(default=None, repr=False)
 
     @property
     def clinical(self) -> bool:
@@ -57,6 +68,23 @@ class Bundle:
 
     def path(self, entry: FileEntry) -> Path:
         return self.root / entry.filename
+
+    def canonical(self, entity: Entity) -> Entity:
+        """The entity as the repository stores it (see the module docstring)."""
+        entity = canonical_entity(entity, self.context, self.image_facts.get(entity.alias)
+                                  if entity.kind == "image" else None)
+        if any(entry.filename in self.encrypted for entry in entity.files):
+            entity = dataclasses.replace(entity, files=[
+                dataclasses.replace(entry, checksum=entry.unencrypted_checksum, unencrypted_checksum=None)
+                if entry.filename in self.encrypted else entry for entry in entity.files])
+        return entity
+
+    def source(self, entry: FileEntry) -> Path | Crypt4GHReader:
+        """What to archive for a (canonical) entry: the file, or its plaintext as a decrypting stream."""
+        if entry.filename in self.encrypted:
+            return Crypt4GHReader(self.path(entry), self.secret_key, checksum=self.encrypted[entry.filename],
+                                  plain_checksum=entry.checksum)
+        return self.path(entry)
 
 
 __all__ = ["Bundle", "SINGLETONS"]

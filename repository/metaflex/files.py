@@ -1,30 +1,53 @@
 """Data-file checks: listed files exist, match their SHA256, stay inside the
-bundle, and nothing on disk is left unlisted.
+bundle, hold what they claim, and nothing on disk is left unlisted.
+
+Content checks, before anything is archived:
+- a `dcm` file is DICOM: the 128-byte preamble and `DICM`, and a header
+  pydicom reads (header only; that same read gives the image facts);
+- a crypt4gh-encrypted file must decrypt with the repository's key; a `dcm`
+  one is checked on its decrypted head;
+- a landing-page sample image is public: it must be under `LANDING_PAGE/`,
+  really a JPEG or PNG as its filetype says (Pillow), at most
+  `SAMPLE_IMAGE_MAX_PIXELS` a side and `SAMPLE_IMAGE_MAX_BYTES`.
 
 Only the set of listed paths is kept in memory (one short string per file);
-hashes are streamed in 1 MiB chunks.
+each file is read once, in 1 MiB chunks, for its hash and its head.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import warnings
 from pathlib import Path, PurePosixPath
 
+from PIL import Image
+
+from .dicom import PREAMBLE, DicomError, FileFacts, read_header
+from .encryption import Crypt4GHReader, EncryptionError, Rewindable, is_encrypted
 from .schema import BUNDLE_FILES, CHECKSUM_RE, OPTIONAL_LAYOUT_FILES
 from .types import Entity, FileEntry, Problem
 
 CHUNK = 1 << 20
+SAMPLE_IMAGE_DIR = "LANDING_PAGE/"
+SAMPLE_IMAGE_MAX_PIXELS = 2000  # per side, as Bigpicture landing pages show them
+SAMPLE_IMAGE_MAX_BYTES = 10 << 20
+SAMPLE_IMAGE_FORMATS = {"jpg": "JPEG", "png": "PNG"}  # filetype -> what Pillow must find
 LAYOUT_XML_DIRS = ("METADATA", "PRIVATE")  # every *.xml directly in these is part of the layout
 LAYOUT_FILES = frozenset({f.path for f in BUNDLE_FILES} | set(OPTIONAL_LAYOUT_FILES))
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+def read_head_and_hash(path: Path, *, digest: bool = True) -> tuple[bytes, str | None]:
+    """The first `CHUNK` bytes, and the SHA256 of the whole file streamed in chunks (one read)."""
+    with open(path, "rb") as handle:
+        head = handle.read(CHUNK)
+        if not digest:
+            return head, None
+        sha256 = hashlib.sha256(head)
+        while chunk := handle.read(CHUNK):
+            sha256.update(chunk)
+    return head, sha256.hexdigest()
 
 
 def is_layout_file(rel: str) -> bool:
@@ -45,10 +68,13 @@ def _inside(path: Path, root: Path) -> bool:
 class FileChecker:
     """Checks FILE entries as they stream past, then the disk for leftovers."""
 
-    def __init__(self, root: Path, *, verify_checksums: bool = True) -> None:
+    def __init__(self, root: Path, *, verify_checksums: bool = True, secret_key: bytes | None = None) -> None:
         self.root = root.resolve()
         self.verify_checksums = verify_checksums
+        self.secret_key = secret_key
         self.listed: dict[str, tuple[str, int]] = {}  # path -> (file, line) of its FILE element
+        self.encrypted: dict[str, str] = {}  # path -> SHA256 of the crypt4gh file, for the importer
+        self.sample_sizes: dict[str, tuple[int, int]] = {}  # path -> (width, height) of a sample image
         self.problems: list[Problem] = []
         self._escaped: set[str] = set()
 
@@ -58,7 +84,8 @@ class FileChecker:
                                      line=line, element=element, alias=entity.alias if entity else "",
                                      severity=severity))  # type: ignore[arg-type]
 
-    def check(self, entity: Entity, entry: FileEntry, element: str = "FILE") -> None:
+    def check(self, entity: Entity, entry: FileEntry, element: str = "FILE") -> FileFacts | None:
+        """Check one listed file; for a DICOM file, return the facts its header gives."""
         name = entry.filename
         pure = PurePosixPath(name)
         if not name or "\\" in name or pure.is_absolute() or (len(name) > 1 and name[1] == ":") \
@@ -66,30 +93,120 @@ class FileChecker:
             self._add("file.path_escape", entity, entry.line, element,
                       f"filename {name!r} must be a relative path inside the bundle using '/' and no '..' "
                       "(e.g. IMAGES/IMAGE_<alias>/image.dcm); fix the path.")
-            return
+            return None
         rel = pure.as_posix()
         if rel in self.listed:
             file, line = self.listed[rel]
             self._add("file.duplicate", entity, entry.line, element,
                       f"{rel!r} is already listed at {file}:{line}; list each file once.")
-            return
+            return None
         self.listed[rel] = (entity.source_file, entry.line)
+        if element == "SAMPLE_IMAGE_FILE" and not rel.startswith(SAMPLE_IMAGE_DIR):
+            self._add("sample_image.location", entity, entry.line, element,
+                      f"{rel!r} cannot be a sample image: sample images are public, so only files under "
+                      f"{SAMPLE_IMAGE_DIR} may be; put a JPEG or PNG preview there (e.g. "
+                      f"{SAMPLE_IMAGE_DIR}THUMBNAILS/sample.jpg).")
+            return None
         path = self.root / rel
         if not _inside(path.resolve(), self.root):
             self._escaped.add(rel)
             self._add("file.path_escape", entity, entry.line, element,
                       f"{rel!r} resolves outside the bundle (a symbolic link?); put the real file in the bundle.")
-            return
+            return None
         if not path.is_file():
             self._add("file.missing", entity, entry.line, element,
                       f"{rel!r} is listed but not in the bundle; add the file or fix the filename.")
+            return None
+        if element == "SAMPLE_IMAGE_FILE" and path.stat().st_size > SAMPLE_IMAGE_MAX_BYTES:
+            self._add("sample_image.size", entity, entry.line, element,
+                      f"{rel!r} has {path.stat().st_size:,} bytes; sample images may have at most "
+                      f"{SAMPLE_IMAGE_MAX_BYTES:,}. Save a smaller preview.")
+            return None
+        # Bad checksum patterns are schema.pattern problems already.
+        head, actual = read_head_and_hash(path, digest=self.verify_checksums and bool(CHECKSUM_RE.match(
+            entry.checksum)))
+        if actual is not None and actual != entry.checksum:
+            self._add("file.checksum", entity, entry.line, element,
+                      f"{rel!r} has SHA256 {actual}, but the metadata says {entry.checksum}; re-upload the file "
+                      "or correct the checksum.")
+            return None
+        if is_encrypted(head):
+            return self._encrypted(entity, entry, element, rel, path)
+        if element == "SAMPLE_IMAGE_FILE":
+            self._sample_image(entity, entry, rel, path)
+        elif entry.filetype == "dcm":
+            whole = len(head) < CHUNK
+            with (io.BytesIO(head) if whole else open(path, "rb")) as handle:
+                return self._dicom(entity, entry, element, rel, handle, head)
+        return None
+
+    def _dicom(self, entity: Entity, entry: FileEntry, element: str, rel: str, handle, head: bytes
+               ) -> FileFacts | None:
+        try:
+            return read_header(handle, head)
+        except DicomError as error:
+            self._add("file.dicom", entity, entry.line, element,
+                      f"{rel!r} has filetype=\"dcm\", but {error}. Send the image as DICOM (e.g. converted "
+                      "with wsidicomizer), or correct the filetype.")
+            return None
+
+    def _encrypted(self, entity: Entity, entry: FileEntry, element: str, rel: str, path: Path
+                   ) -> FileFacts | None:
+        if element == "SAMPLE_IMAGE_FILE":
+            self._add("file.encrypted", entity, entry.line, element,
+                      f"{rel!r} is crypt4gh-encrypted; sample images are public, so send them unencrypted.")
+            return None
+        if not entry.unencrypted_checksum:
+            self._add("file.unencrypted_checksum", entity, entry.line, element,
+                      f"{rel!r} is crypt4gh-encrypted, so its FILE needs unencrypted_checksum=\"...\", the SHA256 "
+                      "of the plaintext (checksum is that of the encrypted file); add it.")
+            return None
+        reader = Crypt4GHReader(path, self.secret_key)
+        try:
+            if entry.filetype != "dcm":
+                reader.read(1)  # decrypts the header: proves the key fits
+                facts = None
+            else:
+                stream = Rewindable(reader)
+                head = stream.read(PREAMBLE + 4)
+                stream.seek(0)
+                facts = self._dicom(entity, entry, element, rel, stream, head)
+        except EncryptionError as error:
+            self._add("file.encrypted", entity, entry.line, element, f"{rel!r}: {error}")
+            return None
+        finally:
+            reader.close()
+        self.encrypted[rel] = entry.checksum
+        return facts
+
+    def _sample_image(self, entity: Entity, entry: FileEntry, rel: str, path: Path) -> None:
+        def refuse(rule: str, why: str) -> None:
+            self._add(rule, entity, entry.line, "SAMPLE_IMAGE_FILE", f"{rel!r} {why}")
+
+        expected = SAMPLE_IMAGE_FORMATS.get(entry.filetype)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(path, formats=list(SAMPLE_IMAGE_FORMATS.values())) as image:
+                    found, (width, height) = image.format, image.size
+                    if max(width, height) > SAMPLE_IMAGE_MAX_PIXELS:
+                        refuse("sample_image.size", f"is {width}x{height} pixels; sample images may be at most "
+                                                    f"{SAMPLE_IMAGE_MAX_PIXELS}x{SAMPLE_IMAGE_MAX_PIXELS}. "
+                                                    "Save a smaller preview.")
+                        return
+                    image.verify()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            refuse("sample_image.size", "has too many pixels to open safely; save a smaller preview.")
             return
-        if self.verify_checksums and CHECKSUM_RE.match(entry.checksum):  # bad patterns: schema.pattern
-            actual = sha256_file(path)
-            if actual != entry.checksum:
-                self._add("file.checksum", entity, entry.line, element,
-                          f"{rel!r} has SHA256 {actual}, but the metadata says {entry.checksum}; re-upload the "
-                          "file or correct the checksum.")
+        except Exception as error:  # Pillow raises many types for broken files; all mean "not this image"
+            refuse("sample_image.format", f"is not a JPEG or PNG image that can be opened ({type(error).__name__}); "
+                                          "save it again as JPEG or PNG.")
+            return
+        if found != expected:
+            refuse("sample_image.format", f"is a {found} image, but its filetype says {entry.filetype!r}; "
+                                          f"correct the filetype or save it as {expected}.")
+            return
+        self.sample_sizes[rel] = (width, height)
 
     def check_unlisted(self) -> None:
         """Every file on disk must be listed (or be one of the layout's XML files)."""

@@ -156,13 +156,6 @@ class Entity:
             for ref in refs:
                 yield element, ref
 
-    def attribute(self, tag: str) -> Attribute | None:
-        """The first top-level attribute with this TAG, or None."""
-        for attribute in self.attributes or []:
-            if attribute.tag == tag:
-                return attribute
-        return None
-
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "alias": self.alias, "accession": self.accession,

@@ -9,12 +9,14 @@ Memory design (two passes):
    file paths, counts, and the five singleton entities. Entities are dropped
    right after their checks. For 65,407 images that is a few tens of MB.
 2. The importer then iterates the big collections again from disk through
-   the returned `Bundle` (`iter_entities("image")`, ...).
+   the returned `Bundle` (`iter_entities("image")`, ...) and stores each in
+   its canonical form (`Bundle.canonical`). What the DICOM headers add is
+   kept for the images that need it only (one small tuple each).
 
 A `Bundle` is returned only when the report has no errors; warnings do not
 block it. Always show `report.format()` (or `report.to_json()`) to the user.
 
-Rule ids (stable; `Problem.rule`):
+Rule ids (stable; `Problem.rule`). Errors block the import; warnings do not.
 
 - xml.malformed, xml.entity: the file is not well-formed / declares a DOCTYPE
   (anywhere: the parser finds it) or uses an undeclared entity.
@@ -31,8 +33,16 @@ Rule ids (stable; `Problem.rule`):
   xs:Name), image.type_content (elements inside <WSI_IMAGE>/<GROSS_IMAGE>).
 - alias.duplicate, ref.unresolved, ref.kind, ref.accession: aliases and references.
 - bundle.cardinality, observer.unreferenced: bundle-level counts.
-- attribute.mandatory, attribute.value, short_name.too_long: context rules (`rules.py`).
+- Metadata profile (`profile.py`, `rules.py`): attribute.required (error), attribute.recommended
+  (warning), attribute.value and attribute.kind (an error for required attributes, else a warning),
+  attribute.synonym and attribute.normalised (warnings: stored in the canonical spelling),
+  short_name.too_long (warning).
+- Image facts from DICOM (`dicom.py`): image.dicom_mismatch, image.dicom_filled (warnings).
 - file.missing, file.checksum, file.unlisted, file.path_escape, file.duplicate: data files.
+- file.dicom (a dcm file is not DICOM), file.encrypted (crypt4gh that cannot be decrypted),
+  file.unencrypted_checksum (an encrypted file without it): file contents (`files.py`).
+- sample_image.location, sample_image.format, sample_image.size: landing-page sample images, which
+  are public.
 - accession.supplied, accession.format: accessions.
 """
 
@@ -42,11 +52,13 @@ from collections import Counter
 from pathlib import Path
 
 from .bundle import SINGLETONS, Bundle
+from .dicom import ImageFacts, base_layer
 from .files import FileChecker
 from .limits import check_limits
 from .parse import EntityReader
+from .profile import load_profile
 from .refs import AliasIndex, check_accessions
-from .rules import check_attributes, context_of, policy_type_of_dataset
+from .rules import ProfileChecker, policy_type_of_dataset
 from .schema import BUNDLE_FILE_BY_NAME, ENTITIES, FILE_OF_KIND
 from .types import Entity, Problem, Report
 
@@ -66,9 +78,12 @@ def _policy_context(root: Path) -> str | None:
     return None
 
 
-def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False,
-                    verify_checksums: bool = True) -> tuple[Bundle | None, Report]:
-    """Validate the bundle at `bundle_dir`; return (Bundle if no errors, Report)."""
+def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False, verify_checksums: bool = True,
+                    secret_key: bytes | None = None) -> tuple[Bundle | None, Report]:
+    """Validate the bundle at `bundle_dir`; return (Bundle if no errors, Report).
+
+    `secret_key` is the repository's crypt4gh key: without it, encrypted files are refused.
+    """
     root = Path(bundle_dir)
     report = Report()
     if not root.is_dir():
@@ -77,10 +92,13 @@ def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False,
                                    "PRIVATE/ and LANDING_PAGE/); check the path."))
         return None, report
 
+    profile = load_profile()
     type_of_dataset = _policy_context(root)
-    context = context_of(type_of_dataset)
+    context = profile.context_of(type_of_dataset)
     index = AliasIndex()
-    files = FileChecker(root, verify_checksums=verify_checksums)
+    files = FileChecker(root, verify_checksums=verify_checksums, secret_key=secret_key)
+    checker = ProfileChecker(context, profile)
+    image_facts: dict[str, ImageFacts] = {}
     counts: Counter[str] = Counter()
     singletons: dict[str, Entity] = {}
     unreadable: set[str] = set()
@@ -100,15 +118,18 @@ def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False,
                               set_element=bundle_file.set_element, problems=problems)
         for entity in reader:
             counts[entity.kind] += 1
-            if entity.kind in SINGLETONS:
-                singletons.setdefault(entity.kind, entity)
             problems.extend(check_accessions(entity, allow=allow_accessions))
-            problems.extend(check_attributes(entity, context))
             problems.extend(check_limits(entity))
-            problems.extend(index.add(entity))
             element = "SAMPLE_IMAGE_FILE" if entity.kind == "landing_page" else "FILE"
-            for entry in entity.files:
-                files.check(entity, entry, element)
+            layers = [found for entry in entity.files if (found := files.check(entity, entry, element))]
+            facts = base_layer(layers) if entity.kind == "image" else None
+            canonical, found, filled = checker.check(entity, facts)
+            problems.extend(found)
+            if filled:
+                image_facts[entity.alias] = facts
+            if entity.kind in SINGLETONS:
+                singletons.setdefault(entity.kind, canonical)
+            problems.extend(index.add(entity))
         if any(p.rule.startswith("xml.") for p in problems):
             unreadable.update(bundle_file.kinds)
         report.extend(problems)
@@ -119,12 +140,14 @@ def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False,
     if not unreadable & {"image", "annotation", "landing_page"}:
         files.check_unlisted()
     report.extend(files.problems)
+    report.extend(checker.summary())
     if not report.ok or any(k not in singletons for k in SINGLETONS):
         return None, report
     return Bundle(root=root, dataset=singletons["dataset"], policy=singletons["policy"],
                   landing_page=singletons["landing_page"], rems=singletons["rems"],
                   organisation=singletons["organisation"], type_of_dataset=type_of_dataset,
-                  context=context, counts=dict(counts)), report
+                  context=context, counts=dict(counts), image_facts=image_facts, encrypted=files.encrypted,
+                  sample_sizes=files.sample_sizes, secret_key=secret_key), report
 
 
 def _cardinality(counts: Counter[str], unreadable: set[str], index: AliasIndex, root: Path) -> list[Problem]:

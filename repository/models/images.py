@@ -35,6 +35,9 @@ class StoredFile(models.Model):
     checksum_method = models.CharField(max_length=10, default="SHA256")
     checksum = models.CharField(max_length=64)
     unencrypted_checksum = models.CharField(max_length=64, blank=True)
+    # A crypt4gh upload is archived as plaintext: `checksum` is then the plaintext's (what the archive
+    # holds and an export lists) and this the SHA256 of the encrypted file as it was submitted.
+    encrypted_checksum = models.CharField(max_length=64, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     storage_name = models.CharField(max_length=1000, blank=True, help_text="Key in the archive storage area")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -63,12 +63,13 @@ def _verified_size(area: str, name: str, checksum: str, *, expected_size: int | 
 
 @contextmanager
 def _source_stream(source: Path | BinaryIO) -> Iterator[BinaryIO]:
-    """A path is opened (and closed) here; a stream is the caller's to close."""
+    """A path is opened here; a stream (e.g. decrypted plaintext) is handed over. Either is closed after."""
     if isinstance(source, (str, Path)):
         with open(source, "rb") as handle:
             yield handle
     else:
-        yield source
+        with closing(source):
+            yield source
 
 
 def _size_of(source: Path | BinaryIO) -> int | None:

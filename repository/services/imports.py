@@ -22,6 +22,7 @@ from governance.services import audit_record
 from repository import models as m
 from repository.citation.contributed import datacite_record_doi, datacite_record_read, datacite_record_root
 from repository.citation.facts import normalise_doi
+from repository.keys import crypt4gh_secret_key
 from repository.metaflex import Bundle, validate_bundle
 from repository.metaflex.types import Entity, Problem, Report
 from repository.models.kinds import FILE_MODELS_BY_KIND
@@ -66,7 +67,8 @@ def dataset_import(*, bundle_dir: str | Path, organisation=None, actor=None, cha
     dataset (a re-import of an export); `accept_foreign_accessions` also accepts accessions
     it never issued, and records them on the version (admin import only).
     """
-    bundle, report = validate_bundle(bundle_dir, allow_accessions=allow_accessions)
+    bundle, report = validate_bundle(bundle_dir, allow_accessions=allow_accessions,
+                                     secret_key=crypt4gh_secret_key())
     if bundle is None:
         return ImportResult(report=report, dry_run=dry_run)
     try:
@@ -123,6 +125,7 @@ def _import(bundle: Bundle, report: Report, *, organisation, actor, changelog: s
 
     def write_batch(kind: str, batch: list[Entity]) -> None:
         nonlocal total_bytes
+        batch = [bundle.canonical(entity) for entity in batch]  # the profile's spelling, DICOM facts, plaintext
         accessions = plan.accessions_for(kind, batch)
         prepared = []
         for entity in batch:
@@ -193,7 +196,7 @@ def _file_rows(bundle: Bundle, dataset: m.Dataset, kind: str, batch: list[Entity
     entries = {(entry.filename, entry.checksum): entry for entity in batch for entry in entity.files}
     # Copies are I/O (disk or S3 round trips): run a few at once.
     with staging_pool(ARCHIVE_THREADS) as pool:
-        copies = {key: pool.submit(file_archive, source=bundle.path(entry), checksum=entry.checksum,
+        copies = {key: pool.submit(file_archive, source=bundle.source(entry), checksum=entry.checksum,
                                    filetype=entry.filetype, dataset_accession=dataset.accession)
                   for key, entry in entries.items()}
         stored = {key: copy.result() for key, copy in copies.items()}
@@ -204,7 +207,8 @@ def _file_rows(bundle: Bundle, dataset: m.Dataset, kind: str, batch: list[Entity
         name, size = stored[key]
         return file_model(**{owner: row}, accession=accessions[key], filename=file["filename"],
                           filetype=file["filetype"], checksum=file["checksum"],
-                          unencrypted_checksum=file["unencrypted_checksum"], size=size, storage_name=name)
+                          unencrypted_checksum=file["unencrypted_checksum"], size=size, storage_name=name,
+                          encrypted_checksum=bundle.encrypted.get(file["filename"], ""))
 
     return file_row, sum(size for _, size in stored.values())
 
@@ -214,7 +218,8 @@ def _landing_samples(bundle: Bundle, dataset: m.Dataset, version: m.DatasetVersi
     for entry in bundle.landing_page.files:
         name, _ = file_archive(source=bundle.path(entry), checksum=entry.checksum, filetype=entry.filetype,
                                dataset_accession=dataset.accession, area="public")
-        samples.append({"name": name, "filename": entry.filename,
+        width, height = bundle.sample_sizes.get(entry.filename, (None, None))
+        samples.append({"name": name, "filename": entry.filename, "width": width, "height": height,
                         "alt": f"Sample image {len(samples) + 1} of {version.title}"})
     return samples
 

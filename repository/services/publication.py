@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from repository import models as m
+from repository.metaflex.profile import find_attributes
 from repository.metaflex.types import attributes_from_json
 from repository.services.summary import SummaryCollector, attribute_text
 from repository.tasks import public_export_build
@@ -18,7 +19,7 @@ FACET_VALUE_MAX = m.DatasetFacet._meta.get_field("value").max_length
 
 def _keywords(version: m.DatasetVersion) -> list[str]:
     attributes = attributes_from_json(version.attributes) or []
-    words = [text for a in attributes if a.tag in ("keyword", "keywords") and (text := attribute_text(a))]
+    words = [text for a in find_attributes(attributes, "keyword") if (text := attribute_text(a))]
     return [w.strip() for text in words for w in text.split(",") if w.strip()][:MAX_KEYWORDS]
 
 

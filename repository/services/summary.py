@@ -6,13 +6,13 @@ from collections import defaultdict
 from typing import Any
 
 from repository.display import MICROMETRE, PER_PIXEL, duration_parse, units_text
+from repository.metaflex.profile import find_attribute, find_attributes, load_profile
 from repository.metaflex.types import Attribute, Entity
 from repository.summary_fields import SUMMARY_FIELDS
 
 MAX_VALUES = 50
-POLICY_TAGS = ("type_of_dataset", "type_of_access", "allowed_uses", "allowed_geographical_distribution",
-               "duration_of_use", "defined_research_question_required", "consent_restrictions",
-               "custom_restrictions", "policy_text")
+# The policy's attributes, in the profile's order: the terms of use read them all.
+POLICY_TAGS = tuple(spec.tag for spec in load_profile().for_entity("policy"))
 IMAGE_TYPE_LABELS = {"WSI_IMAGE": "Whole-slide image", "GROSS_IMAGE": "Gross image"}
 
 
@@ -47,7 +47,8 @@ def attribute_texts(attribute: Attribute) -> list[str]:
 
 
 def _texts(attributes: list[Attribute] | None, *tags: str) -> list[str]:
-    return [text for a in attributes or [] if a.tag in tags and (text := attribute_text(a))]
+    """What people read of the attributes with these canonical tags (synonyms included)."""
+    return [text for tag in tags for a in find_attributes(attributes, tag) if (text := attribute_text(a))]
 
 
 def _resolutions(attributes: list[Attribute] | None) -> list[str]:
@@ -93,9 +94,9 @@ class SummaryCollector:
             self._add("study_durations", _texts(attrs, "study_duration"))
         elif entity.kind == "specimen":
             self._add("extraction_methods", _texts(attrs, "extraction_method"))
-            self._add("anatomical_sites", _texts(attrs, "anatomical_site", "anatomical_location"))
+            self._add("anatomical_sites", _texts(attrs, "anatomical_site"))
             self._add("specimen_types", _texts(attrs, "specimen_type") or _texts(attrs, "extraction_method"))
-            age = _age_years(entity.attribute("age_at_extraction"))
+            age = _age_years(find_attribute(attrs, "age_at_extraction"))
             if age is not None:
                 self.ages.append(age)
         elif entity.kind == "staining":

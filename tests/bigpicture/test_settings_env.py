@@ -100,3 +100,14 @@ def test_env_example_documents_every_variable():
     documented = set(re.findall(r"^([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read, "found no environment readers"
     assert read <= documented, f"undocumented in .env.example: {sorted(read - documented)}"
+
+
+def test_unreadable_key_file_is_named(monkeypatch, tmp_path):
+    key = tmp_path / "repository.sec"
+    key.write_text("key")
+    monkeypatch.setenv("PORTAL_TEST_KEY_FILE", str(key))
+    assert env.env_file("PORTAL_TEST_KEY_FILE") == key
+    monkeypatch.setenv("PORTAL_TEST_KEY_FILE", "/nonexistent/repository.sec")
+    assert env.env_file("PORTAL_TEST_KEY_FILE") is None
+    with pytest.raises(env.EnvError, match="PORTAL_TEST_KEY_FILE: cannot read"):
+        env.raise_env_errors()

@@ -134,11 +134,11 @@ class ImageFileFactory(factory.django.DjangoModelFactory):
 
     image = factory.SubFactory(ImageFactory)
     accession = accession("file")
-    filename = factory.Sequence(lambda n: f"IMAGES/slide-{n}.dcm.c4gh")
+    filename = factory.Sequence(lambda n: f"IMAGES/IMAGE_slide-{n}/slide-{n}.dcm")
     filetype = "dcm"
     checksum = factory.Sequence(lambda n: f"{n:064x}")
     size = 123_456
-    storage_name = factory.Sequence(lambda n: f"archive/secret-bucket-key-{n}.c4gh")
+    storage_name = factory.Sequence(lambda n: f"archive/secret-bucket-key-{n}.dcm")
 
 
 class AnnotationFactory(MetaflexObjectFactory):
@@ -161,11 +161,11 @@ class AnnotationFileFactory(factory.django.DjangoModelFactory):
 
     annotation = factory.SubFactory(AnnotationFactory)
     accession = accession("file")
-    filename = factory.Sequence(lambda n: f"ANNOTATIONS/annotation-{n}.geojson.c4gh")
-    filetype = "geojson"
+    filename = factory.Sequence(lambda n: f"ANNOTATIONS/annotation-{n}.json")
+    filetype = "json"
     checksum = factory.Sequence(lambda n: f"{n:064x}")
     size = 2_048
-    storage_name = factory.Sequence(lambda n: f"archive/secret-annotation-key-{n}.c4gh")
+    storage_name = factory.Sequence(lambda n: f"archive/secret-annotation-key-{n}.json")
 
 
 class ObserverFactory(MetaflexObjectFactory):

@@ -16,7 +16,12 @@ from pathlib import Path
 
 from lxml import etree
 
+from repository.synthetic.small import StubFacts, dicom_stub, sample_image_bytes
+
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+# What the images' DICOM headers say; the image metadata says the same.
+SCANNER = StubFacts(manufacturer="Acme", model="Scan 3000", software_versions="1.2.3",
+                    acquisition_datetime="20240501134500")
 NIL = f"{{{XSI}}}nil"
 
 FILES = {
@@ -79,11 +84,6 @@ def attrs(*attributes: etree._Element) -> etree._Element:
 
 def ref(tag: str, alias: str) -> etree._Element:
     return E(tag, alias=alias)
-
-
-def payload(name: str, size: int) -> bytes:
-    """Deterministic file content: the same bundle built twice has the same checksums."""
-    return (hashlib.sha256(name.encode()).digest() * (size // 32 + 1))[:size]
 
 
 def sha256(data: bytes) -> str:
@@ -171,8 +171,8 @@ class BundleBuilder:
                                     attrs(), alias="org1"))
         self._set("landing_page", E(
             "LANDING_PAGE", ref("DATASET_REF", "ds1"), E("REMS_ACCESS_LINK", "https://rems.example.org/1"),
-            E("SAMPLE_IMAGE_FILES", self.file_el("LANDING_PAGE/THUMBNAILS/thumb1.jpg", payload("thumb1", 64), "jpg",
-                                                 "SAMPLE_IMAGE_FILE")),
+            E("SAMPLE_IMAGE_FILES", self.file_el("LANDING_PAGE/THUMBNAILS/thumb1.jpg", sample_image_bytes("thumb1"),
+                                                 "jpg", "SAMPLE_IMAGE_FILE")),
             attrs(), alias="lp1"))
 
     def _build_samples(self) -> None:
@@ -199,11 +199,13 @@ class BundleBuilder:
     def _image(self, alias: str, slide: str) -> etree._Element:
         rel = f"IMAGES/IMAGE_{alias}/{alias}.dcm"
         return E("IMAGE", ref("IMAGE_OF", slide), E("IMAGE_TYPE", E("WSI_IMAGE")),
-                 E("FILES", self.file_el(rel, payload(rel, 256), "dcm")),
+                 E("FILES", self.file_el(rel, dicom_stub(rel, SCANNER), "dcm")),
                  attrs(s_attr("scanner_manufacturer", "Acme"), s_attr("scanner_model", "Scan 3000"),
                        s_attr("scanner_software_versions", "1.2.3"),
                        s_attr("acquisition_datetime", "2024-05-01T13:45:00"),
                        set_attr("base_layer_tile_size", n_attr("width", "256"), n_attr("height", "256")),
+                       set_attr("base_layer_dimensions", n_attr("width", str(SCANNER.total_width)),
+                                n_attr("height", str(SCANNER.total_height))),
                        m_attr("base_layer_resolution", "0.25", "um/px")),
                  alias=alias)
 

@@ -16,14 +16,14 @@ from tests.repository.metaflex_bundles import BundleBuilder, build_bundle
 def broken_bundle(tmp_path):
     builder = BundleBuilder(tmp_path)
     builder.find("image", "IMAGE[@alias='img1']/IMAGE_OF").set("alias", "no-such-slide")
-    builder.remove("sample", "BIOLOGICAL_BEING/ATTRIBUTES/STRING_ATTRIBUTE[TAG='sex']")
+    builder.remove("policy", "POLICY/ATTRIBUTES/STRING_ATTRIBUTE[TAG='type_of_access']")
     return builder.write()
 
 
 def test_nothing_is_written(db, broken_bundle):
     result = dataset_import(bundle_dir=broken_bundle)
     assert not result.ok and result.version is None
-    assert {"ref.unresolved", "attribute.mandatory"} <= result.report.rules()
+    assert {"ref.unresolved", "attribute.required"} <= result.report.rules()
     assert not m.Dataset.objects.exists() and not m.Accession.objects.exists()
 
 

@@ -1,13 +1,12 @@
 """A new bundle of the same dataset becomes a new immutable version with a changelog."""
 
-import os
-
 import pytest
 from django.core.management import call_command
 
 from repository import models as m
 from repository.services import dataset_import
-from tests.repository.metaflex_bundles import BundleBuilder, E, s_attr
+from repository.synthetic.small import dicom_stub
+from tests.repository.metaflex_bundles import SCANNER, BundleBuilder, E, s_attr
 
 
 @pytest.fixture
@@ -22,7 +21,7 @@ def two_versions(db, tmp_path, django_capture_on_commit_callbacks):
     image3 = builder.find("image", "IMAGE[@alias='img1']").__copy__()
     image3.set("alias", "img3")
     image3.find("FILES").replace(image3.find("FILES/FILE"), builder.file_el(
-        "IMAGES/IMAGE_img3/img3.dcm", os.urandom(128), "dcm"))
+        "IMAGES/IMAGE_img3/img3.dcm", dicom_stub("img3", SCANNER), "dcm"))
     builder.trees["image"].append(image3)
     builder.find("dataset", "DATASET/IMAGE_REF[@alias='img2']").addnext(E("IMAGE_REF", alias="img3"))
     with django_capture_on_commit_callbacks(execute=True):

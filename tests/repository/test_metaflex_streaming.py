@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from repository.metaflex import validate_bundle
-from tests.repository.metaflex_bundles import BundleBuilder
+from repository.synthetic.small import dicom_stub
+from tests.repository.metaflex_bundles import SCANNER, BundleBuilder
 
 N_IMAGES = 65_407
 IMAGE = """  <IMAGE alias="img{i}">
@@ -54,7 +55,7 @@ def test_65k_images_validate_in_bounded_memory(tmp_path: Path) -> None:
     (root / "METADATA/annotation.xml").unlink()
     (root / "ANNOTATIONS/ann1.json").unlink()
 
-    data = b"tiny"
+    data = dicom_stub("img", SCANNER)  # every image's header; the metadata lacks dimensions and µm/px
     sha = hashlib.sha256(data).hexdigest()
     with open(root / "METADATA/image.xml", "w") as fh:
         fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<IMAGE_SET>\n')
@@ -75,6 +76,8 @@ def test_65k_images_validate_in_bounded_memory(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert report.ok, report.format()[:2000]
     assert bundle.counts["image"] == N_IMAGES
+    assert len(bundle.image_facts) == N_IMAGES  # filled in from DICOM: one small tuple each
+    assert len(report.problems) < 20, "warnings of one kind are counted, not listed"
     assert peak < 150 * 2**20, f"Python peak {peak / 2**20:.0f} MiB"
     assert _max_rss_mb() - rss_before < 300, "RSS grew by 300 MB or more"
     # The importer's second pass streams too.

@@ -4,7 +4,8 @@ content with planted QC regions, determinism, and constant memory."""
 from __future__ import annotations
 
 import io
-import resource
+import subprocess
+import sys
 import tracemalloc
 from pathlib import Path
 
@@ -216,24 +217,23 @@ def test_dicom_conversion_opens_in_wsidicom(tmp_path: Path) -> None:
 # -- Memory --------------------------------------------------------------------
 
 
-def _current_rss_bytes() -> int:
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * resource.getpagesize()
+def _peak_rss_bytes(code: str) -> int:
+    """Peak RSS of a fresh interpreter that runs `code`: no earlier test's peak counts."""
+    script = code + "\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return int(done.stdout.split()[-1]) * 1024  # ru_maxrss is in KiB on Linux
 
 
 def test_large_svs_is_written_in_constant_memory(tmp_path: Path) -> None:
     size = 20000
     raw = size * size * 3  # 1.2 GB if it were ever held in memory
-    rss_before = _current_rss_bytes()
-    info = write_svs(tmp_path / "large.svs", width=size, height=size, seed=1)
-    # ru_maxrss is the process's lifetime peak (KiB on Linux): comparing it
-    # with the RSS before writing over-estimates the growth, the safe side.
-    # (tracemalloc would be more precise but doubles the run time here.)
-    rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - rss_before
-    assert rss_growth < raw / 8
-    assert info.levels[0] == (size, size) and len(info.levels) == 4
-    with tifffile.TiffFile(info.path) as tif:
+    setup = "from repository.synthetic.svs import write_svs"
+    baseline = _peak_rss_bytes(setup)
+    peak = _peak_rss_bytes(f"{setup}\nwrite_svs({str(tmp_path / 'large.svs')!r}, width={size}, height={size}, seed=1)")
+    assert peak - baseline < raw / 8
+    with tifffile.TiffFile(tmp_path / "large.svs") as tif:
         assert tif.is_svs
+        assert len(tif.series[0].levels) == 4
         page = tif.pages.first
         assert page.shape == (size, size, 3)
         assert len(page.dataoffsets) == (size // 256 + 1) ** 2

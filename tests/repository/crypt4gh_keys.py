@@ -1,0 +1,34 @@
+"""crypt4gh keys and encryption for tests, made with the crypt4gh package itself (no network)."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from crypt4gh.keys.c4gh import generate
+from crypt4gh.lib import encrypt
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+
+def keypair() -> tuple[bytes, bytes]:
+    """A fresh (secret, public) X25519 key pair."""
+    secret = os.urandom(32)
+    public = X25519PrivateKey.from_private_bytes(secret).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return secret, public
+
+
+def crypt4gh_encrypt(plain: bytes, recipient_public_key: bytes) -> bytes:
+    """`plain` encrypted to the recipient, as sda-cli or `crypt4gh encrypt` would write it."""
+    sender_secret, _ = keypair()
+    out = io.BytesIO()
+    encrypt([(0, sender_secret, recipient_public_key)], io.BytesIO(plain), out)
+    return out.getvalue()
+
+
+def key_files(folder: Path, passphrase: str = "") -> tuple[Path, Path]:
+    """A crypt4gh secret/public key file pair, as `crypt4gh-keygen` writes them."""
+    secret, public = folder / "repository.sec", folder / "repository.pub"
+    generate(str(secret), str(public), passphrase.encode(), b"test repository")
+    return secret, public
