@@ -51,6 +51,10 @@ class OtherTool:
     age_as_interval_attributes: bool = True  # age_at_extraction_interval_start / _interval_duration
     consent_restrictions_set: bool = True  # a SET_ATTRIBUTE with nested entries in the policy
     scanner_from_dicom: bool = True  # no scanner attributes on images; their DICOM headers have them
+    schema_locations: bool = True  # xsi:noNamespaceSchemaLocation on every root element
+    observers: bool = True  # False: no observer.xml and no OBSERVER_REF (the XSDs allow both)
+    long_values: bool = False  # a 600-character title, a 120-character VERSION, DATASET_TYPE many times
+    encrypt_to: bytes | None = None  # a crypt4gh public key: data files are encrypted to it
 
     # -- writing -----------------------------------------------------------------------------------
 
@@ -64,6 +68,9 @@ class OtherTool:
 
     def _xml(self, rel: str, element: ET.Element) -> None:
         element.set(f"xmlns:{self.xsi_prefix}", XSI)  # declared by hand, as such tools do
+        if self.schema_locations:
+            xsd = "BP." + Path(rel).stem + ".xsd"
+            element.set(f"{self.xsi_prefix}:noNamespaceSchemaLocation", f"https://example.org/metaflex/2.0.0/{xsd}")
         pretty = minidom.parseString(ET.tostring(element, encoding="utf-8")).toprettyxml(indent="  ",
                                                                                         encoding="UTF-8")
         path = self.root / rel
@@ -73,8 +80,15 @@ class OtherTool:
     def data_file(self, rel: str, data: bytes, filetype: str, tag: str = "FILE") -> ET.Element:
         path = self.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        return self.el(tag, filename=rel, checksum_method="SHA256", checksum=_sha256(data), filetype=filetype)
+        if self.encrypt_to is None or tag != "FILE":  # sample images are public: never encrypted
+            path.write_bytes(data)
+            return self.el(tag, filename=rel, checksum_method="SHA256", checksum=_sha256(data), filetype=filetype)
+        from tests.repository.crypt4gh_keys import crypt4gh_encrypt
+
+        encrypted = crypt4gh_encrypt(data, self.encrypt_to)
+        path.write_bytes(encrypted)
+        return self.el(tag, filename=rel, checksum_method="SHA256", checksum=_sha256(encrypted),
+                       unencrypted_checksum=_sha256(data), filetype=filetype)
 
     # -- elements ----------------------------------------------------------------------------------
 
@@ -126,8 +140,9 @@ class OtherTool:
                                                                         "Hematoxylin and eosin stain")),
                 self.nil("ATTRIBUTES"), alias="he")),
             "METADATA/image.xml": self.container("IMAGE_SET", *images),
-            "METADATA/observer.xml": self.container("OBSERVER_SET", self.el(
-                "OBSERVER", self.el("OBSERVER_TYPE", "Human"), self.nil("ATTRIBUTES"), alias="pathologist")),
+            **({"METADATA/observer.xml": self.container("OBSERVER_SET", self.el(
+                "OBSERVER", self.el("OBSERVER_TYPE", "Human"), self.nil("ATTRIBUTES"), alias="pathologist"))}
+               if self.observers else {}),
             "METADATA/observation.xml": self.container("OBSERVATION_SET", *(
                 self.observation(case) for case in range(1, CASES + 1))),
             "PRIVATE/rems.xml": self.container("REMS_SET", self.el(
@@ -146,11 +161,17 @@ class OtherTool:
         }
 
     def dataset(self) -> ET.Element:
+        title = "Breast biopsies exported by another tool"
+        version, types = "1", 1
+        if self.long_values:
+            title = (title + ", " + "with a very long title as some tools write it") * 7
+            title = title[:600]
+            version, types = "1." + "0" * 118, 12
         return self.el(
-            "DATASET", self.el("TITLE", "Breast biopsies exported by another tool"),
+            "DATASET", self.el("TITLE", title),
             self.el("SHORT_NAME", "OT-BREAST"), self.el("DESCRIPTION", "Three cases, written with ElementTree."),
-            self.el("VERSION", "1"), self.el("METADATA_STANDARD", "2.0.0"),
-            self.el("DATASET_TYPE", "Whole slide imaging"),
+            self.el("VERSION", version), self.el("METADATA_STANDARD", "2.0.0"),
+            *(self.el("DATASET_TYPE", "Whole slide imaging") for _ in range(types)),
             *(self.ref("IMAGE_REF", f"image-{case}") for case in range(1, CASES + 1)),
             *(self.ref("OBSERVATION_REF", f"observation-{case}") for case in range(1, CASES + 1)),
             self.attributes(self.string("keywords", "breast, biopsy")), alias=self.alias)
@@ -204,7 +225,8 @@ class OtherTool:
 
     def observation(self, case: int) -> ET.Element:
         return self.el(
-            "OBSERVATION", self.ref("SLIDE_REF", f"slide-{case}"), self.ref("OBSERVER_REF", "pathologist"),
+            "OBSERVATION", self.ref("SLIDE_REF", f"slide-{case}"),
+            self.ref("OBSERVER_REF", "pathologist") if self.observers else None,
             self.el("STATEMENT", self.el("STATEMENT_TYPE", "Diagnosis"), self.el("STATEMENT_STATUS", "Summary"),
                     self.el("CODE_ATTRIBUTES", self.code("diagnosis", "8500/3", "ICD-O-3",
                                                          "Infiltrating duct carcinoma, NOS")),
