@@ -31,11 +31,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 from .dicom import ImageFacts, fact_attribute, fact_disagrees, fact_text
+from .durations import duration_parse
 from .profile import AttributeSpec, Profile, find_attribute, load_profile, tag_key, value_key
 from .schema import ATTRIBUTE_ELEMENT
 from .types import Attribute, Entity, Problem
 
-DURATION_RE = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
+POSITIVE_INT_RE = re.compile(r"[0-9]+\Z")
 MAX_EACH = 10  # warnings of one kind listed one by one; the rest are counted
 
 Report = Callable[[str, str, str, str], None]  # (rule, severity, tag, message)
@@ -62,7 +63,7 @@ def _members(attribute: Attribute, kinds: tuple[str, ...]) -> dict[str, str]:
 
 def _format_problem(spec: AttributeSpec, attribute: Attribute) -> str | None:
     if spec.format == "duration" and attribute.kind == "string":
-        if not DURATION_RE.match(attribute.value.strip()):
+        if duration_parse(attribute.value) is None:
             return f"{attribute.value!r} is not an ISO-8601 duration such as P28D"
     elif spec.format == "datetime" and attribute.kind == "string":
         try:
@@ -75,12 +76,12 @@ def _format_problem(spec: AttributeSpec, attribute: Attribute) -> str | None:
             start, length = parts.get("start"), parts.get("length")
         else:
             start, _, length = attribute.value.strip().partition("/")
-        if not (start and length and DURATION_RE.match(start) and DURATION_RE.match(length)):
+        if not (start and length and duration_parse(start) and duration_parse(length)):
             return ("give the age as an ISO-8601 interval start and length, e.g. 'P52Y/PT0S' (PT0S for an exact "
                     "age), or a set {start, length}")
     elif spec.format == "pixels" and attribute.kind == "set":
         parts = _members(attribute, ("numeric", "string"))
-        if not all(parts.get(k, "").isdigit() and int(parts[k]) > 0 for k in ("width", "height")):
+        if not all(POSITIVE_INT_RE.match(parts.get(k, "")) and int(parts[k]) > 0 for k in ("width", "height")):
             return "give a set with positive integer NUMERIC 'width' and 'height' (pixels)"
     return None
 

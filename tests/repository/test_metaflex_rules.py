@@ -403,3 +403,11 @@ def test_gross_image_may_show_a_specimen(tmp_path: Path) -> None:
     _, report = validate_bundle(builder.write())
     # slide2 is now unimaged, which is allowed; scanner attributes are not required for gross images.
     assert report.ok, report.format()
+
+
+@pytest.mark.parametrize("width", ["²", "٣", "-1", "0", "2.5"])
+def test_a_tile_size_that_is_not_a_positive_ascii_integer_is_reported_not_a_crash(tmp_path, width):
+    builder = BundleBuilder(tmp_path)
+    builder.find("image", "IMAGE/ATTRIBUTES/SET_ATTRIBUTE/VALUE/NUMERIC_ATTRIBUTE/VALUE").text = width
+    _, report = validate_bundle(builder.write())
+    assert report.problems, report.format()
