@@ -5,21 +5,28 @@ Later issues extend `demo_seed` with their own content.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import tempfile
 import time
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 
+from crypt4gh.keys import get_public_key
+from crypt4gh.keys.c4gh import generate as crypt4gh_keygen
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 
 from access.models import Organisation, User
 from access.roles import Role
 from access.services import organisation_create, user_create
-from repository.models import Dataset
+from repository.models import Dataset, DatasetStatus
 from repository.selectors.visibility import public_export_candidates
+from repository.services.datasets import dataset_status_change
 from repository.synthetic.bundles import BundleSpec, write_synthetic_bundle
+from repository.synthetic.other_tool import OtherTool
 from repository.tasks import public_export_build
 
 
@@ -58,11 +65,46 @@ DEMO_DATASETS = (
 )
 
 
+# A bundle as an outside tool writes it (its own spellings, schema locations, no observers, image
+# facts only in the DICOM headers, files encrypted to the repository's crypt4gh key), imported
+# without --organisation: the centre comes from its organisation.xml.
+DEMO_OTHER_TOOL = OtherTool(name="DATASET_other_tool_demo", alias="demo-outside-tool-breast", observers=False)
+# Published, then withdrawn: its landing page is a tombstone (HTTP 410) with the reason.
+DEMO_WITHDRAWN = BundleSpec(
+    alias="demo-withdrawn-colon", title="Colon resections, withdrawn at the contributor's request",
+    short_name="DEMO-COLON", clinical=True, cases=1, seed=3, image_files="stub",
+    description="A dataset that was published and then withdrawn. Synthetic demo data.",
+)
+DEMO_WITHDRAWAL_REASON = ("Withdrawn at the request of the contributing hospital: consent for two cases was "
+                          "found to be incomplete. The accession stays reserved.")
+
+
 def demo_seed() -> list[DemoAccount]:
     """Everything the demo shows: accounts, then datasets imported from synthetic bundles."""
     accounts = demo_accounts_seed()
     demo_datasets_seed(organisation=Organisation.objects.get(slug=DEMO_ORGANISATION_SLUG))
     return accounts
+
+
+DEMO_CRYPT4GH_PASSPHRASE = "demo-crypt4gh-passphrase"
+
+
+def demo_crypt4gh_key() -> Path:
+    """The demo's repository crypt4gh key (made once under VAR_DIR), unless one is configured.
+
+    It is exported in the environment, so the web server and the worker the demo
+    starts read the same key (and serve its public half at /crypt4gh.pub).
+    """
+    if settings.CRYPT4GH_SECRET_KEY_FILE:
+        return Path(settings.CRYPT4GH_SECRET_KEY_FILE)
+    folder = Path(settings.VAR_DIR) / "demo-crypt4gh"
+    secret, public = folder / "repository.sec", folder / "repository.pub"
+    if not secret.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        crypt4gh_keygen(str(secret), str(public), DEMO_CRYPT4GH_PASSPHRASE.encode(), b"Bigpicture portal demo")
+    os.environ.update(CRYPT4GH_SECRET_KEY_FILE=str(secret), CRYPT4GH_PASSPHRASE=DEMO_CRYPT4GH_PASSPHRASE)
+    settings.CRYPT4GH_SECRET_KEY_FILE, settings.CRYPT4GH_PASSPHRASE = secret, DEMO_CRYPT4GH_PASSPHRASE
+    return secret
 
 
 @transaction.atomic
@@ -94,6 +136,18 @@ def demo_datasets_seed(*, organisation: Organisation) -> None:
             bundle = write_synthetic_bundle(Path(workdir), spec)
             call_command("import_metaflex", str(bundle), organisation=organisation.slug,
                          changelog="Initial release of the demo dataset.", stdout=StringIO())
+    if not Dataset.objects.filter(alias=DEMO_OTHER_TOOL.alias).exists():
+        public_key = get_public_key(str(demo_crypt4gh_key().with_suffix(".pub")))
+        tool = dataclasses.replace(DEMO_OTHER_TOOL, encrypt_to=public_key)
+        with tempfile.TemporaryDirectory(prefix="bigpicture-demo-") as workdir:
+            call_command("import_metaflex", str(tool.write(Path(workdir))),
+                         changelog="Imported from another tool's bundle.", stdout=StringIO())
+    if not Dataset.objects.filter(alias=DEMO_WITHDRAWN.alias, organisation=organisation).exists():
+        with tempfile.TemporaryDirectory(prefix="bigpicture-demo-") as workdir:
+            bundle = write_synthetic_bundle(Path(workdir), DEMO_WITHDRAWN)
+            call_command("import_metaflex", str(bundle), organisation=organisation.slug, stdout=StringIO())
+        dataset = Dataset.objects.get(alias=DEMO_WITHDRAWN.alias, organisation=organisation)
+        dataset_status_change(dataset=dataset, status=DatasetStatus.WITHDRAWN, reason=DEMO_WITHDRAWAL_REASON)
 
 
 def demo_public_exports_wait(*, timeout: float = 120.0) -> tuple[int, int]:

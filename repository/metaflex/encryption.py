@@ -20,7 +20,7 @@ from pathlib import Path
 from crypt4gh import CIPHER_SEGMENT_SIZE
 from crypt4gh import header as c4gh_header
 from crypt4gh.keys import get_private_key
-from crypt4gh.lib import decrypt_block
+from crypt4gh.lib import decrypt_block, encrypt
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
@@ -49,6 +49,14 @@ def secret_key_load(path: str | Path, passphrase: str | None = None) -> bytes:
         raise ValueError(f"{path}: wrong passphrase, or not a crypt4gh secret key") from None
     except (OSError, ValueError, NotImplementedError) as error:
         raise ValueError(f"{path}: not a crypt4gh secret key ({error})") from None
+
+
+def crypt4gh_encrypt(plain: bytes, recipient_public_key: bytes) -> bytes:
+    """`plain` encrypted to the recipient with a one-time sender key, as sda-cli or `crypt4gh encrypt` write it."""
+    sender = X25519PrivateKey.generate().private_bytes_raw()
+    out = io.BytesIO()
+    encrypt([(0, sender, recipient_public_key)], io.BytesIO(plain), out)
+    return out.getvalue()
 
 
 def public_key_pem(secret_key: bytes) -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
 from crypt4gh.keys.c4gh import generate
-from crypt4gh.lib import encrypt
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from repository.metaflex.encryption import crypt4gh_encrypt
+
+__all__ = ["crypt4gh_encrypt", "key_files", "keypair"]
 
 
 def keypair() -> tuple[bytes, bytes]:
@@ -17,14 +19,6 @@ def keypair() -> tuple[bytes, bytes]:
     secret = os.urandom(32)
     public = X25519PrivateKey.from_private_bytes(secret).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     return secret, public
-
-
-def crypt4gh_encrypt(plain: bytes, recipient_public_key: bytes) -> bytes:
-    """`plain` encrypted to the recipient, as sda-cli or `crypt4gh encrypt` would write it."""
-    sender_secret, _ = keypair()
-    out = io.BytesIO()
-    encrypt([(0, sender_secret, recipient_public_key)], io.BytesIO(plain), out)
-    return out.getvalue()
 
 
 def key_files(folder: Path, passphrase: str = "") -> tuple[Path, Path]:

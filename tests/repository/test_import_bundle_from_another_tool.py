@@ -16,10 +16,10 @@ from django.test import override_settings
 
 from bigpicture.storage import storage_for
 from repository import models as m
+from repository.synthetic.other_tool import SCANNER, OtherTool
 from tests.repository.committed import import_committed
 from tests.repository.crypt4gh_keys import key_files
 from tests.repository.official_xsds import assert_bundle_xsd_valid
-from tests.repository.other_tools import SCANNER, OtherTool
 
 
 @pytest.fixture

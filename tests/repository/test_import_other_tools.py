@@ -9,9 +9,9 @@ from repository.metaflex import validate_bundle
 from repository.metaflex.profile import find_attribute
 from repository.metaflex.types import attributes_from_json
 from repository.services.exports import dataset_export
+from repository.synthetic.other_tool import SCANNER, OtherTool
 from tests.repository.committed import import_committed
 from tests.repository.official_xsds import assert_bundle_xsd_valid
-from tests.repository.other_tools import SCANNER, OtherTool
 
 
 @pytest.fixture

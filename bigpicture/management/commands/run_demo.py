@@ -13,8 +13,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from bigpicture.celery import QUEUES
-from bigpicture.demo import demo_public_exports_wait, demo_seed
+from bigpicture.demo import (
+    DEMO_OTHER_TOOL,
+    DEMO_WITHDRAWN,
+    demo_crypt4gh_key,
+    demo_public_exports_wait,
+    demo_seed,
+)
 from governance.tasks import audit_chain_verify
+from repository.models import Dataset
 
 
 class Command(BaseCommand):
@@ -25,6 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, addr: str, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        demo_crypt4gh_key()  # before the web server and worker start, so they read it too
         accounts = demo_seed()
         children = [self._start_worker(), self._start_web(addr)]
         audit_chain_verify.dispatch("demo worker")
@@ -54,6 +62,14 @@ class Command(BaseCommand):
         style = self.style.SUCCESS if built == total else self.style.WARNING
         out.write(style(f"Public metadata downloads (metaflex.zip) built by the worker: {built} of {total}"
                         + ("" if built == total else "; the rest follow, see the worker log")))
+        out.write("Things to look at:")
+        for alias, what in ((DEMO_OTHER_TOOL.alias, "imported from another tool's encrypted bundle, with warnings"),
+                            (DEMO_WITHDRAWN.alias, "withdrawn: a tombstone page (HTTP 410)")):
+            dataset = Dataset.objects.filter(alias=alias).first()
+            if dataset:
+                out.write(f"  http://{addr}/datasets/{dataset.accession}/  {what}")
+        out.write(f"  http://{addr}/crypt4gh.pub  the repository's crypt4gh public key, for contributors")
+        out.write(f"  http://{addr}/admin/  datasets, versions and status changes (read-only once published)")
         out.write("Demo accounts (username / password):")
         for account in accounts:
             out.write(f"  {account.role.label:<18} {account.username:<12} {account.password}")

@@ -1,4 +1,4 @@
-"""Bundles written the way tools outside this project write MetaFleX, for import tests.
+"""Bundles written the way tools outside this project write MetaFleX, for tests and the demo.
 
 Such a tool builds the XML with Python's `xml.etree.ElementTree`, pretty-prints
 it with `xml.dom.minidom.toprettyxml`, declares its own prefix for the XML
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.dom import minidom
 
+from repository.metaflex.encryption import crypt4gh_encrypt
 from repository.synthetic.small import StubFacts, dicom_stub, sample_image_bytes
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -83,8 +84,6 @@ class OtherTool:
         if self.encrypt_to is None or tag != "FILE":  # sample images are public: never encrypted
             path.write_bytes(data)
             return self.el(tag, filename=rel, checksum_method="SHA256", checksum=_sha256(data), filetype=filetype)
-        from tests.repository.crypt4gh_keys import crypt4gh_encrypt
-
         encrypted = crypt4gh_encrypt(data, self.encrypt_to)
         path.write_bytes(encrypted)
         return self.el(tag, filename=rel, checksum_method="SHA256", checksum=_sha256(encrypted),
