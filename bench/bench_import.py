@@ -1,8 +1,8 @@
 """Importing a 65,407-image MetaFleX bundle: wall time and peak RSS.
 
 The bundle is synthetic metadata (6,541 cases, 10 slides of one block each, one
-image per slide, one diagnosis per case, about 170k entities) with a small
-placeholder file per image, so the number measures the metadata path:
+image per slide, one diagnosis per case, about 170k entities) with a ~1 KB
+header-only DICOM file per image, so the number measures the metadata path:
 validation, accession minting, batched inserts and archiving 65k files.
 Each step runs in its own process so its peak RSS is its own. The baseline,
 measured in the same run on the same bundle, is validation alone
@@ -30,7 +30,8 @@ def _bundle(workdir: Path) -> Path:
     from repository.synthetic.bundles import BundleSpec, write_synthetic_bundle
 
     root = workdir / "bundle"
-    marker = root / f".complete-{IMAGES}"
+    # The marker names what the bundle holds, so a change of image files rewrites it.
+    marker = root / f".complete-{IMAGES}-dicom-stub"
     if marker.exists():
         return next(root.glob("DATASET_*"))
     shutil.rmtree(root, ignore_errors=True)

@@ -2,7 +2,8 @@
 
 `RowWriter` keeps one small map, alias -> (model, primary key), so references
 become foreign keys without reading the bundle twice; everything else is
-written in batches of `BATCH` and dropped.
+written in batches of `BATCH` (with COPY on PostgreSQL, see `bigpicture.bulk`)
+and dropped.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from django.db import models
 
+from bigpicture.bulk import rows_insert, values_insert
 from repository import models as m
 from repository.metaflex.schema import OBSERVATION_TARGET_REFS
 from repository.metaflex.types import Entity, attributes_to_json
@@ -97,15 +99,13 @@ class RowWriter:
         """Insert one batch of one kind, then its many-to-many links and files."""
         if not prepared:
             return
-        model = type(prepared[0].row)
-        created = model.objects.bulk_create([p.row for p in prepared])
+        created = rows_insert([p.row for p in prepared])
         for item, row in zip(prepared, created, strict=True):
             self.pk_of[item.entity.alias] = (item.entity.kind, row.pk)
         self._link(prepared, created)
         if file_row is not None:
             rows = [file_row(row, file) for item, row in zip(prepared, created, strict=True) for file in item.files]
-            if rows:
-                type(rows[0]).objects.bulk_create(rows)
+            rows_insert(rows)
 
     def _link(self, prepared: list[PreparedRow], created: Iterable[models.Model]) -> None:
         kind = prepared[0].entity.kind
@@ -117,11 +117,9 @@ class RowWriter:
         if not links:
             return
         through, own, other, element, target_kind = links
-        through.objects.bulk_create(
-            through(**{own: row.pk, other: pk})
-            for item, row in zip(prepared, created, strict=True)
-            for pk in self.pks(item.entity, element, target_kind)
-        )
+        values_insert(through, (own, other), (
+            (row.pk, pk) for item, row in zip(prepared, created, strict=True)
+            for pk in self.pks(item.entity, element, target_kind)))
 
 
 def file_documents(entity: Entity) -> list[dict[str, Any]]:
