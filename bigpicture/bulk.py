@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -43,26 +44,27 @@ def copy_encode(value: Any) -> str:
     return copy_escape(str(value))
 
 
-def _encoder(field: models.Field, connection) -> Callable[[models.Model], str]:
-    """How to read one field of an instance and write it for COPY."""
-    attname = field.attname
+def _value_encoder(field: models.Field, connection) -> Callable[[Any], str]:
+    """How to write one field's value for COPY, as `bulk_create` would store it."""
     if isinstance(field, models.JSONField):
-        encoder = field.encoder
-
-        def encode_json(obj: models.Model) -> str:
-            value = getattr(obj, attname)
-            return "\\N" if value is None else copy_escape(json.dumps(value, cls=encoder, ensure_ascii=False))
-        return encode_json
-    if isinstance(field, models.DateField) and (field.auto_now or field.auto_now_add):
-        return lambda obj: copy_encode(field.pre_save(obj, True))
-    if isinstance(field, models.CharField | models.TextField | models.IntegerField | models.ForeignKey
-                  | models.BooleanField | models.FloatField):
-        return lambda obj: copy_encode(getattr(obj, attname))
-    return lambda obj: copy_encode(field.get_db_prep_save(getattr(obj, attname), connection))
+        dumps = (field.encoder or json.JSONEncoder)(ensure_ascii=False).encode
+        return lambda value: "\\N" if value is None else copy_escape(dumps(value))
+    if isinstance(field, models.CharField | models.TextField):
+        return lambda value: "\\N" if value is None else copy_escape(str(value))
+    if isinstance(field, models.ForeignKey):
+        return _value_encoder(field.target_field, connection)
+    if isinstance(field, models.IntegerField):
+        return lambda value: "\\N" if value is None else str(int(value))
+    return lambda value: copy_encode(field.get_db_prep_save(value, connection))
 
 
-def rows_insert(rows: Sequence[models.Model]) -> Sequence[models.Model]:
-    """Insert instances of one model and set their primary keys; returns them, like `bulk_create`."""
+def rows_insert(rows: Sequence[models.Model], *, json_texts: Sequence[Mapping[str, str]] | None = None,
+                ) -> Sequence[models.Model]:
+    """Insert instances of one model and set their primary keys; returns them, like `bulk_create`.
+
+    `json_texts[i]` may give row i's JSON fields already encoded ({attname: JSON text}), so a caller
+    that has encoded them anyway (to hash them) does not pay twice; other fields are encoded here.
+    """
     if not rows:
         return rows
     model = type(rows[0])
@@ -71,6 +73,11 @@ def rows_insert(rows: Sequence[models.Model]) -> Sequence[models.Model]:
         return model.objects.bulk_create(rows)
     meta = model._meta
     pk = meta.pk
+    fields = meta.concrete_fields
+    for field in fields:
+        if isinstance(field, models.DateField) and (field.auto_now or field.auto_now_add):
+            for obj in rows:
+                field.pre_save(obj, True)
     with connection.cursor() as cursor:
         missing = [obj for obj in rows if getattr(obj, pk.attname) is None]
         if missing:
@@ -78,10 +85,17 @@ def rows_insert(rows: Sequence[models.Model]) -> Sequence[models.Model]:
                            [connection.ops.quote_name(meta.db_table), pk.column, len(missing)])
             for obj, (key,) in zip(missing, cursor.fetchall(), strict=True):
                 setattr(obj, pk.attname, key)
-        fields = meta.concrete_fields
-        encoders = [_encoder(field, connection) for field in fields]
-        lines = "".join("\t".join([encode(obj) for encode in encoders]) + "\n" for obj in rows)
-        _copy(cursor, connection, meta.db_table, [field.column for field in fields], lines)
+        columns = [(field.attname, _value_encoder(field, connection), isinstance(field, models.JSONField))
+                   for field in fields]
+        values_of = operator.attrgetter(*(attname for attname, _, _ in columns))
+        lines = []
+        for index, obj in enumerate(rows):
+            texts = json_texts[index] if json_texts else None
+            lines.append("\t".join([
+                copy_escape(texts[attname]) if texts and is_json and value is not None and attname in texts
+                else encode(value)
+                for (attname, encode, is_json), value in zip(columns, values_of(obj), strict=True)]) + "\n")
+        _copy(cursor, connection, meta.db_table, [field.column for field in fields], "".join(lines))
     for obj in rows:
         obj._state.adding = False
         obj._state.db = connection.alias

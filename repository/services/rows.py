@@ -20,7 +20,7 @@ from repository.metaflex.schema import OBSERVATION_TARGET_REFS
 from repository.metaflex.types import Entity, attributes_to_json
 from repository.models import OBSERVATION_TARGET_FIELDS
 from repository.models.kinds import MODELS
-from repository.services.content import content_hash, entity_document, file_document
+from repository.services.content import canonical_json, content_hash_of_json, entity_document, file_document
 
 BATCH = 1000
 
@@ -46,6 +46,9 @@ class RowWriter:
     def __init__(self, version: m.DatasetVersion):
         self.version = version
         self.pk_of: dict[str, tuple[str, int]] = {}
+        # JSON each row's document was hashed from, by id(row), reused by the insert; the row is
+        # kept with it so that its id cannot be reused before `write` takes it.
+        self._json: dict[int, tuple[models.Model, dict[str, str]]] = {}
 
     def pk(self, entity: Entity, element: str) -> int | None:
         ref = entity.ref(element)
@@ -57,8 +60,9 @@ class RowWriter:
 
     def row_for(self, entity: Entity, accession: str, files: list[dict[str, Any]]) -> models.Model:
         document = entity_document(entity)
-        fields = dict(version=self.version, alias=entity.alias, accession=accession,
-                      content_hash=content_hash(document, files), **document)
+        document_json = {key: canonical_json(value) for key, value in document.items()}
+        fields = dict(version_id=self.version.pk, alias=entity.alias, accession=accession,
+                      content_hash=content_hash_of_json(document_json, files), **document)
         kind, f = entity.kind, entity.fields
         if kind == "landing_page":
             fields["rems_access_link"] = f.get("REMS_ACCESS_LINK") or ""
@@ -92,14 +96,18 @@ class RowWriter:
                           codes=attributes_to_json(statement.get("CODE_ATTRIBUTES")) or [],
                           custom_attributes=attributes_to_json(statement.get("CUSTOM_ATTRIBUTES")),
                           freetext=statement.get("FREETEXT"))
-        return MODELS[kind](**fields)
+        row = MODELS[kind](**fields)
+        self._json[id(row)] = (row, {key: text for key, text in document_json.items() if document[key] is not None})
+        return row
 
     def write(self, prepared: list[PreparedRow], *, file_row: Callable[[models.Model, dict], models.Model] | None,
               ) -> None:
         """Insert one batch of one kind, then its many-to-many links and files."""
         if not prepared:
             return
-        created = rows_insert([p.row for p in prepared])
+        json_texts = [entry[1] if (entry := self._json.pop(id(p.row), None)) and entry[0] is p.row else {}
+                      for p in prepared]
+        created = rows_insert([p.row for p in prepared], json_texts=json_texts)
         for item, row in zip(prepared, created, strict=True):
             self.pk_of[item.entity.alias] = (item.entity.kind, row.pk)
         self._link(prepared, created)
