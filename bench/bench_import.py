@@ -1,8 +1,8 @@
 """Importing a 65,407-image MetaFleX bundle: wall time and peak RSS.
 
 The bundle is synthetic metadata (6,541 cases, 10 slides of one block each, one
-image per slide, one diagnosis per case, about 170k entities) with a small
-placeholder file per image, so the number measures the metadata path:
+image per slide, one diagnosis per case, about 170k entities) with a ~1 KB
+header-only DICOM file per image, so the number measures the metadata path:
 validation, accession minting, batched inserts and archiving 65k files.
 Each step runs in its own process so its peak RSS is its own. The baseline,
 measured in the same run on the same bundle, is validation alone
@@ -24,13 +24,15 @@ IMAGES = 65_407
 SLIDES_PER_CASE = 10
 GOAL_SECONDS = 120.0
 GOAL_RSS_MIB = 1024.0
+GOAL_RATIO = 3.0  # import at most 3x validation alone, which every import does anyway
 
 
 def _bundle(workdir: Path) -> Path:
     from repository.synthetic.bundles import BundleSpec, write_synthetic_bundle
 
     root = workdir / "bundle"
-    marker = root / f".complete-{IMAGES}"
+    # The marker names what the bundle holds, so a change of image files rewrites it.
+    marker = root / f".complete-{IMAGES}-dicom-stub"
     if marker.exists():
         return next(root.glob("DATASET_*"))
     shutil.rmtree(root, ignore_errors=True)
@@ -72,7 +74,10 @@ def _measure(mode: str, bundle: Path, env: dict[str, str]) -> dict:
     result = json.loads(completed.stdout.strip().splitlines()[-1])
     if not result["ok"]:
         raise RuntimeError(f"the synthetic bundle did not pass {mode}")
-    print(f"import: {mode:8} {result['seconds']:7.1f} s, peak RSS {result['peak_rss_mib']:7.1f} MiB")
+    database = result.get("database_cpu_seconds")
+    print(f"import: {mode:8} {result['seconds']:7.1f} s, CPU {result['cpu_seconds']:6.1f} s"
+          + (f" (+ database {database:.1f} s)" if database is not None else "")
+          + f", peak RSS {result['peak_rss_mib']:7.1f} MiB")
     return result
 
 
@@ -94,13 +99,21 @@ def run() -> Outcome:
     results = [
         Result("import wall time", imported["seconds"], "s", validate["seconds"],
                Goal(f"< {GOAL_SECONDS:g} s", "<", GOAL_SECONDS)),
+        Result("import wall time / validation wall time", imported["seconds"] / validate["seconds"], "x",
+               goal=Goal(f"<= {GOAL_RATIO:g}x", "<=", GOAL_RATIO)),
         Result("import peak RSS", imported["peak_rss_mib"], "MiB", validate["peak_rss_mib"],
                Goal(f"< {GOAL_RSS_MIB:g} MiB", "<", GOAL_RSS_MIB)),
         Result("import throughput", entities / imported["seconds"], "entities/s",
                entities / validate["seconds"]),
+        # CPU time moves less than wall time when other work shares the machine.
+        Result("import CPU time", imported["cpu_seconds"], "s", validate["cpu_seconds"]),
     ]
+    if imported.get("database_cpu_seconds") is not None:
+        results.append(Result("PostgreSQL backend CPU time during import", imported["database_cpu_seconds"], "s"))
     database = database_url.split(":", 1)[0]
-    notes = (f"{counts.get('image', 0)} images, {entities} entities in all, into {database}, files to local "
-             "storage. Baseline: validation alone of the same bundle in the same run (ratio = import / "
-             "validate). Each step runs in its own process; RSS is that process's peak.")
+    notes = (f"{counts.get('image', 0)} images (a ~1 KB header-only DICOM file each), {entities} entities in "
+             f"all, into {database}, files to local storage. Baseline: validation alone of the same bundle in the "
+             "same run (ratio = import / validate; the import validates too). Each step runs in its own process; "
+             "RSS is that process's peak (VmHWM), CPU time its own, all threads; the database backend's CPU "
+             "time is read from /proc when PostgreSQL runs on this machine.")
     return Outcome(results=results, notes=notes, environment={"database": database, "images": IMAGES})

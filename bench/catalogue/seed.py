@@ -29,10 +29,11 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from bench.catalogue import vocabulary as vocab
+from bigpicture.bulk import copy_encode, copy_escape
 
 # Bump when the generated data changes, so existing databases are rebuilt.
 SEED_VERSION = 2
@@ -193,25 +194,6 @@ def ensure_seeded(*, reseed: bool = False, scale: Scale | None = None) -> SeedIn
 # --- COPY ------------------------------------------------------------------------------------------------
 
 
-def escape(text: str) -> str:
-    """A value for COPY's text format."""
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def encode(value: Any) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, dict | list | tuple):
-        return escape(json.dumps(value, ensure_ascii=False))
-    return escape(str(value))
-
-
 def _default(field) -> Any:
     from django.db import models
 
@@ -231,7 +213,7 @@ def _default(field) -> Any:
 class Copier:
     """COPY rows into a model's table: the `given` columns per row, every other column its default.
 
-    Rows are tuples of strings already encoded for COPY (see `encode`), in `given` order.
+    Rows are tuples of strings already encoded for COPY (see `bigpicture.bulk.copy_encode`), in `given` order.
     An auto-increment primary key not in `given` is left to the database.
     """
 
@@ -252,7 +234,7 @@ class Copier:
             elif field.primary_key and isinstance(field, models.AutoField | models.BigAutoField):
                 continue
             else:
-                template.append(encode(_default(field)).replace("{", "{{").replace("}", "}}"))
+                template.append(copy_encode(_default(field)).replace("{", "{{").replace("}", "}}"))
             columns.append(field.column)
         self.columns = columns
         self.line = "\t".join(template) + "\n"
@@ -385,14 +367,14 @@ def _load(connection, scale: Scale) -> None:
 
         step("organisations", Copier(Organisation, ["id", "name", "slug", "country", "website", "contact_email",
                                                     "created"]),
-             ((str(o.id), escape(o.name), o.slug, o.country, f"https://{o.slug}.example.org",
+             ((str(o.id), copy_escape(o.name), o.slug, o.country, f"https://{o.slug}.example.org",
                f"data@{o.slug}.example.org", SEEDED_AT.isoformat()) for o in orgs))
         step("datasets", Copier(m.Dataset, ["id", "accession", "alias", "organisation_id", "status",
                                             "status_reason", "latest_version_id", "created"]),
              ((str(d.index), vocab.accession(CENTER, "dataset", d.index), f"dataset-{d.index}",
                str(d.organisation.id), d.status,
                "Withdrawn at the request of the data holder." if d.status == "withdrawn" else "",
-               encode(latest_id(d)),
+               copy_encode(latest_id(d)),
                (d.versions[0].published_at if d.versions else SEEDED_AT).isoformat()) for d in datasets))
         step("dataset versions", Copier(m.DatasetVersion, [
             "id", "dataset_id", "number", "alias", "title", "short_name", "description", "version_label",
@@ -400,13 +382,13 @@ def _load(connection, scale: Scale) -> None:
             "keywords", "doi", "changelog", "summary", "beings_count", "cases_count", "images_count",
             "observations_count", "annotations_count", "total_bytes", "search_text", "published_at"]),
              ((str(version_ids[(d.index, v.number)]), str(d.index), str(v.number), f"dataset-{d.index}",
-               escape(v.title), escape(v.short_name), escape(v.description), f"{v.number}.0", "2.0.0",
+               copy_escape(v.title), copy_escape(v.short_name), copy_escape(v.description), f"{v.number}.0", "2.0.0",
                "clinical" if v.is_clinical else "non-clinical", f"data@{d.organisation.slug}.example.org",
-               encode([_attribute("keywords", ", ".join(v.keywords))]), encode(v.is_clinical), v.access_type,
-               encode(v.keywords), f"10.99999/{vocab.accession(CENTER, 'dataset', d.index)}.v{v.number}",
-               escape(v.changelog), encode(v.summary), str(v.beings_count), str(v.cases_count),
+               copy_encode([_attribute("keywords", ", ".join(v.keywords))]), copy_encode(v.is_clinical), v.access_type,
+               copy_encode(v.keywords), f"10.99999/{vocab.accession(CENTER, 'dataset', d.index)}.v{v.number}",
+               copy_escape(v.changelog), copy_encode(v.summary), str(v.beings_count), str(v.cases_count),
                str(v.images_count), str(v.observations_count), str(v.annotations_count), str(v.total_bytes),
-               escape(v.search_text), encode(v.published_at))
+               copy_escape(v.search_text), copy_encode(v.published_at))
               for d in datasets for v in d.versions))
 
         if any(f.name == "search_vector" for f in m.DatasetVersion._meta.concrete_fields):
@@ -419,7 +401,7 @@ def _load(connection, scale: Scale) -> None:
                 for v in d.versions:
                     version_id = str(version_ids[(d.index, v.number)])
                     for facet, value in v.facets:
-                        yield version_id, facet, escape(value)
+                        yield version_id, facet, copy_escape(value)
 
         step("dataset facets", Copier(m.DatasetFacet, ["version_id", "facet", "value"]), facet_rows())
 
@@ -428,7 +410,7 @@ def _load(connection, scale: Scale) -> None:
                 alias = f"{kind}-1"
                 yield (str(d.index), str(latest_id(d)), alias,
                        vocab.accession(CENTER, "staining" if kind == "staining" else "sample", offset + d.index),
-                       encode([_attribute("kind", kind)]), _hash(f"{kind}:{d.index}"), *extra(d))
+                       copy_encode([_attribute("kind", kind)]), _hash(f"{kind}:{d.index}"), *extra(d))
 
         base = ["id", "version_id", "alias", "accession", "attributes", "content_hash"]
         step("biological beings", Copier(m.BiologicalBeing, base), sample_rows("being", 0, lambda d: ()))
@@ -438,7 +420,7 @@ def _load(connection, scale: Scale) -> None:
         step("block specimens", Copier(m.Block.specimens.through, ["block_id", "specimen_id"]),
              ((str(d.index), str(d.index)) for d in with_images))
         step("stainings", Copier(m.Staining, [*base, "procedure_information", "stains"]),
-             sample_rows("staining", 0, lambda d: ("\\N", encode([{"name": s} for s in
+             sample_rows("staining", 0, lambda d: ("\\N", copy_encode([{"name": s} for s in
                                                                    d.versions[-1].summary["stainings"]]))))
         step("slides", Copier(m.Slide, [*base, "block_id", "staining_id"]),
              sample_rows("slide", 3_000_000, lambda d: (str(d.index), str(d.index))))
@@ -448,7 +430,7 @@ def _load(connection, scale: Scale) -> None:
             for d in with_images:
                 version_id = str(latest_id(d))
                 summary = d.versions[-1].summary
-                attributes = encode([_attribute("scanner", summary["scanners"][0]),
+                attributes = copy_encode([_attribute("scanner", summary["scanners"][0]),
                                      _attribute("resolution", summary["resolutions_um_per_px"][0], "um/px")])
                 for number in range(1, d.images + 1):
                     image_id += 1

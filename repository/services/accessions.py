@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.utils import timezone
 
-from repository.accessions import accession_candidate
+from repository.accessions import accession_candidates
 from repository.models import Accession
 
 _BATCH = 2000
@@ -17,22 +18,41 @@ def accessions_mint(*, type: str, aliases: list[str], dataset_accession: str = "
     """Issue one new accession per alias, in batches; returns {alias: accession}."""
     center = center or settings.ACCESSION_CENTER
     issued: dict[str, str] = {}
-    for start in range(0, len(aliases), _BATCH):
-        batch = aliases[start:start + _BATCH]
-        wanted = {accession_candidate(center=center, type=type): alias for alias in batch}
+    unique = list(dict.fromkeys(aliases))
+    for start in range(0, len(unique), _BATCH):
+        pending = unique[start:start + _BATCH]
         # Redraw the (astronomically rare) candidates that collide with each other or the registry.
-        while len(wanted) < len(batch) or Accession.objects.filter(accession__in=wanted).exists():
-            taken = set(Accession.objects.filter(accession__in=wanted).values_list("accession", flat=True))
-            kept = {acc: alias for acc, alias in wanted.items() if acc not in taken}
-            missing = [alias for alias in batch if alias not in kept.values()]
-            kept.update({accession_candidate(center=center, type=type): alias for alias in missing})
-            wanted = kept
-        Accession.objects.bulk_create(
-            Accession(accession=acc, type=type, dataset_accession=dataset_accession, alias=alias)
-            for acc, alias in wanted.items()
-        )
-        issued.update({alias: acc for acc, alias in wanted.items()})
+        while pending:
+            drawn = dict(zip(pending, accession_candidates(center=center, type=type, count=len(pending)),
+                             strict=True))
+            issued.update(_register(drawn, type=type, dataset_accession=dataset_accession))
+            pending = [alias for alias in pending if alias not in issued]
     return issued
+
+
+def _register(drawn: dict[str, str], *, type: str, dataset_accession: str) -> dict[str, str]:
+    """Register the drawn {alias: accession} that are free; returns those that were."""
+    connection = connections[router.db_for_write(Accession)]
+    if connection.vendor == "postgresql":
+        # One statement: the unique index finds collisions (also with a concurrent import's
+        # uncommitted draws, which it waits for) and RETURNING says which rows went in.
+        table = connection.ops.quote_name(Accession._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (accession, type, dataset_accession, alias, created) "
+                "SELECT accession, %s, %s, alias, %s FROM unnest(%s::text[], %s::text[]) AS t(alias, accession) "
+                "ON CONFLICT (accession) DO NOTHING RETURNING alias, accession",
+                [type, dataset_accession, timezone.now(), list(drawn), list(drawn.values())])
+            return dict(cursor.fetchall())
+    taken = set(Accession.objects.filter(accession__in=drawn.values()).values_list("accession", flat=True))
+    free: dict[str, str] = {}
+    for alias, accession in drawn.items():
+        if accession not in taken:
+            taken.add(accession)
+            free[alias] = accession
+    Accession.objects.bulk_create(Accession(accession=accession, type=type, dataset_accession=dataset_accession,
+                                            alias=alias) for alias, accession in free.items())
+    return free
 
 
 def accession_mint(*, type: str, alias: str = "", dataset_accession: str = "") -> str:

@@ -29,10 +29,28 @@ def entity_document(entity: Entity) -> dict[str, Any]:
     }
 
 
+# One encoder for every call: `json.dumps` with options builds a new one each time.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and no spaces: the same value always gives the same text."""
+    return _CANONICAL(value)
+
+
 def content_hash(document: dict[str, Any], files: list[dict[str, Any]] | None = None) -> str:
     """SHA-256 of the entity's content; equal hashes mean the object did not change."""
-    payload = {**document, "files": files or []}
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return content_hash_of_json({key: canonical_json(value) for key, value in document.items()}, files)
+
+
+def content_hash_of_json(document_json: dict[str, str], files: list[dict[str, Any]] | None = None) -> str:
+    """`content_hash` from the document's parts already in `canonical_json`, so an import encodes each once.
+
+    The text hashed is `canonical_json({**document, "files": files})`, assembled from its parts;
+    stored hashes depend on these exact bytes, so they must not change.
+    """
+    parts = {**document_json, "files": canonical_json(files or [])}
+    canonical = "{" + ",".join(f"{json.dumps(key)}:{parts[key]}" for key in sorted(parts)) + "}"
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -2,7 +2,8 @@
 
 `RowWriter` keeps one small map, alias -> (model, primary key), so references
 become foreign keys without reading the bundle twice; everything else is
-written in batches of `BATCH` and dropped.
+written in batches of `BATCH` (with COPY on PostgreSQL, see `bigpicture.bulk`)
+and dropped.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from typing import Any
 
 from django.db import models
 
+from bigpicture.bulk import rows_insert, values_insert
 from repository import models as m
 from repository.metaflex.schema import OBSERVATION_TARGET_REFS
 from repository.metaflex.types import Entity, attributes_to_json
 from repository.models import OBSERVATION_TARGET_FIELDS
 from repository.models.kinds import MODELS
-from repository.services.content import content_hash, entity_document, file_document
+from repository.services.content import canonical_json, content_hash_of_json, entity_document, file_document
 
 BATCH = 1000
 
@@ -44,6 +46,9 @@ class RowWriter:
     def __init__(self, version: m.DatasetVersion):
         self.version = version
         self.pk_of: dict[str, tuple[str, int]] = {}
+        # JSON each row's document was hashed from, by id(row), reused by the insert; the row is
+        # kept with it so that its id cannot be reused before `write` takes it.
+        self._json: dict[int, tuple[models.Model, dict[str, str]]] = {}
 
     def pk(self, entity: Entity, element: str) -> int | None:
         ref = entity.ref(element)
@@ -55,8 +60,9 @@ class RowWriter:
 
     def row_for(self, entity: Entity, accession: str, files: list[dict[str, Any]]) -> models.Model:
         document = entity_document(entity)
-        fields = dict(version=self.version, alias=entity.alias, accession=accession,
-                      content_hash=content_hash(document, files), **document)
+        document_json = {key: canonical_json(value) for key, value in document.items()}
+        fields = dict(version_id=self.version.pk, alias=entity.alias, accession=accession,
+                      content_hash=content_hash_of_json(document_json, files), **document)
         kind, f = entity.kind, entity.fields
         if kind == "landing_page":
             fields["rems_access_link"] = f.get("REMS_ACCESS_LINK") or ""
@@ -90,22 +96,24 @@ class RowWriter:
                           codes=attributes_to_json(statement.get("CODE_ATTRIBUTES")) or [],
                           custom_attributes=attributes_to_json(statement.get("CUSTOM_ATTRIBUTES")),
                           freetext=statement.get("FREETEXT"))
-        return MODELS[kind](**fields)
+        row = MODELS[kind](**fields)
+        self._json[id(row)] = (row, {key: text for key, text in document_json.items() if document[key] is not None})
+        return row
 
     def write(self, prepared: list[PreparedRow], *, file_row: Callable[[models.Model, dict], models.Model] | None,
               ) -> None:
         """Insert one batch of one kind, then its many-to-many links and files."""
         if not prepared:
             return
-        model = type(prepared[0].row)
-        created = model.objects.bulk_create([p.row for p in prepared])
+        json_texts = [entry[1] if (entry := self._json.pop(id(p.row), None)) and entry[0] is p.row else {}
+                      for p in prepared]
+        created = rows_insert([p.row for p in prepared], json_texts=json_texts)
         for item, row in zip(prepared, created, strict=True):
             self.pk_of[item.entity.alias] = (item.entity.kind, row.pk)
         self._link(prepared, created)
         if file_row is not None:
             rows = [file_row(row, file) for item, row in zip(prepared, created, strict=True) for file in item.files]
-            if rows:
-                type(rows[0]).objects.bulk_create(rows)
+            rows_insert(rows)
 
     def _link(self, prepared: list[PreparedRow], created: Iterable[models.Model]) -> None:
         kind = prepared[0].entity.kind
@@ -117,11 +125,9 @@ class RowWriter:
         if not links:
             return
         through, own, other, element, target_kind = links
-        through.objects.bulk_create(
-            through(**{own: row.pk, other: pk})
-            for item, row in zip(prepared, created, strict=True)
-            for pk in self.pks(item.entity, element, target_kind)
-        )
+        values_insert(through, (own, other), (
+            (row.pk, pk) for item, row in zip(prepared, created, strict=True)
+            for pk in self.pks(item.entity, element, target_kind)))
 
 
 def file_documents(entity: Entity) -> list[dict[str, Any]]:

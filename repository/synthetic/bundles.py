@@ -1,8 +1,8 @@
 """Synthetic MetaFleX 2.0 bundles: realistic metadata around synthetic slides.
 
 Used by the demo (with real DICOM WSI from wsidicomizer) and by benchmarks
-(`image_files="stub"` writes a tiny placeholder per image, so a 65k-image
-bundle is mostly metadata). The result is written with the project's own
+(`image_files="stub"` writes a ~1 KB header-only but real DICOM instance per
+image, `small.dicom_stub`, so a 65k-image bundle is mostly metadata). The result is written with the project's own
 MetaFleX writer and passes `validate_bundle`.
 """
 
@@ -17,6 +17,7 @@ from PIL import Image as PILImage
 
 from repository.metaflex.types import Attribute, Entity, FileEntry, Ref
 from repository.metaflex.write import EntityCollection, write_bundle
+from repository.synthetic.small import dicom_stub
 from repository.synthetic.tissue import TissueModel
 
 CLINICAL_DIAGNOSES = (("8500/3", "Infiltrating duct carcinoma, NOS"), ("9010/0", "Fibroadenoma, NOS"),
@@ -60,7 +61,7 @@ class BundleSpec:
         if self.images is None:
             return self.slides_per_case
         return max(0, min(self.slides_per_case, self.images - (case - 1) * self.slides_per_case))
-    image_files: str = "dicom"  # "dicom" (real DICOM WSI) or "stub" (a few bytes per image)
+    image_files: str = "dicom"  # "dicom" (real DICOM WSI) or "stub" (a header-only DICOM instance per image)
     slide_width: int = 2048
     slide_height: int = 1536
     seed: int = 0
@@ -88,7 +89,7 @@ class _Writer:
             paths = sorted(Path(p) for p in info.files)
         else:
             stub = folder / f"{alias}.dcm"
-            stub.write_bytes(hashlib.sha256(f"{self.spec.seed}:{alias}".encode()).digest())
+            stub.write_bytes(dicom_stub(f"{self.spec.seed}:{alias}"))
             paths = [stub]
         return [self.file_entry(path, "dcm") for path in paths]
 

@@ -1,10 +1,17 @@
 """Accessions follow the Bigpicture format, are registered, and are never reused."""
 
 import re
+from collections import Counter
 
 import pytest
 
-from repository.accessions import ACCESSION_RE, ALPHABET, accession_candidate, accession_is_valid
+from repository.accessions import (
+    ACCESSION_RE,
+    ALPHABET,
+    accession_candidate,
+    accession_candidates,
+    accession_is_valid,
+)
 from repository.models import Accession
 from repository.services import accession_mint, accessions_mint
 
@@ -47,9 +54,30 @@ def test_collisions_with_the_registry_are_redrawn(db, monkeypatch):
     from repository.services import accessions as module
 
     Accession.objects.create(accession="bp-image-aaaaaa-aaaaaa", type="image")
-    draws = iter(["bp-image-aaaaaa-aaaaaa", "bp-image-bbbbbb-bbbbbb"])
-    monkeypatch.setattr(module, "accession_candidate", lambda **kwargs: next(draws))
+    draws = iter([["bp-image-aaaaaa-aaaaaa"], ["bp-image-bbbbbb-bbbbbb"]])
+    monkeypatch.setattr(module, "accession_candidates", lambda **kwargs: next(draws))
     assert accessions_mint(type="image", aliases=["x"]) == {"x": "bp-image-bbbbbb-bbbbbb"}
+
+
+def test_collisions_within_a_batch_are_redrawn(db, monkeypatch):
+    from repository.services import accessions as module
+
+    draws = iter([["bp-image-cccccc-cccccc", "bp-image-cccccc-cccccc", "bp-image-dddddd-dddddd"],
+                  ["bp-image-eeeeee-eeeeee"]])
+    monkeypatch.setattr(module, "accession_candidates", lambda **kwargs: next(draws))
+    issued = accessions_mint(type="image", aliases=["x", "y", "z"], dataset_accession="bp-dataset-aaaaaa-aaaaaa")
+    assert sorted(issued.values()) == ["bp-image-cccccc-cccccc", "bp-image-dddddd-dddddd", "bp-image-eeeeee-eeeeee"]
+    rows = {row.accession: (row.alias, row.type, row.dataset_accession) for row in Accession.objects.all()}
+    assert rows == {accession: (alias, "image", "bp-dataset-aaaaaa-aaaaaa") for alias, accession in issued.items()}
+
+
+def test_candidates_use_every_letter_evenly():
+    letters = "".join(a.split("-", 2)[2].replace("-", "")
+                      for a in accession_candidates(center="bp", type="image", count=20000))
+    counts = Counter(letters)
+    assert set(counts) == set(ALPHABET) and len(letters) == 240000
+    expected = len(letters) / len(ALPHABET)
+    assert all(abs(n - expected) < 0.05 * expected for n in counts.values())
 
 
 def test_alphabet_has_no_lookalikes():
