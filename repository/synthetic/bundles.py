@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from PIL import Image as PILImage
 
 from repository.metaflex.types import Attribute, Entity, FileEntry, Ref
 from repository.metaflex.write import EntityCollection, write_bundle
-from repository.synthetic.small import dicom_stub
+from repository.synthetic.small import StubFacts, dicom_stub
 from repository.synthetic.tissue import TissueModel
 
 CLINICAL_DIAGNOSES = (("8500/3", "Infiltrating duct carcinoma, NOS"), ("9010/0", "Fibroadenoma, NOS"),
@@ -137,15 +138,26 @@ def _samples(spec: BundleSpec, case: int) -> Iterator[Entity]:
 
 
 def _image(writer: _Writer, alias: str, slide: str, seed: int, case: int) -> Entity:
+    """A WSI. Real DICOM images state no scanner facts: the portal reads them from the headers.
+
+    Stub images state the facts their headers carry (`small.StubFacts`), as a careful submitter would.
+    """
+    files = writer.image_files(alias, seed)
+    attributes = [Attribute("measurement", "base_layer_resolution", "0.25", units="um/px")]
+    if writer.spec.image_files != "dicom":
+        facts = StubFacts()
+        stamp = datetime.strptime(facts.acquisition_datetime, "%Y%m%d%H%M%S").isoformat()
+        attributes = [
+            _s("scanner_manufacturer", facts.manufacturer), _s("scanner_model", facts.model),
+            _s("scanner_software_versions", facts.software_versions), _s("acquisition_datetime", stamp),
+            Attribute("set", "base_layer_tile_size", [Attribute("numeric", "width", str(facts.tile_width)),
+                                                      Attribute("numeric", "height", str(facts.tile_height))]),
+            Attribute("set", "base_layer_dimensions", [Attribute("numeric", "width", str(facts.total_width)),
+                                                       Attribute("numeric", "height", str(facts.total_height))]),
+            Attribute("measurement", "base_layer_resolution", f"{facts.um_per_px:g}", units="um/px"),
+        ]
     return Entity("image", alias, fields={"IMAGE_TYPE": "WSI_IMAGE"}, refs={"IMAGE_OF": [_ref("slide", slide)]},
-                  files=writer.image_files(alias, seed), attributes=[
-                      _s("scanner_manufacturer", "Synthetic Scanners Ltd"),
-                      _s("scanner_model", "SynthScan 40"),
-                      _s("scanner_software_versions", "wsidicomizer"),
-                      _s("acquisition_datetime", f"2026-0{1 + case % 9}-1{case % 10}T09:30:00"),
-                      Attribute("set", "base_layer_tile_size", [Attribute("numeric", "width", "256"),
-                                                                Attribute("numeric", "height", "256")]),
-                      Attribute("measurement", "base_layer_resolution", "0.25", units="um/px")])
+                  files=files, attributes=attributes)
 
 
 def write_synthetic_bundle(out_dir: str | Path, spec: BundleSpec) -> Path:
