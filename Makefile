@@ -21,7 +21,7 @@ $(PIP_STAMP): pyproject.toml
 	@touch $@
 
 $(NPM_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 demo: install

@@ -121,4 +121,5 @@ def values_insert(model: type[models.Model], columns: Sequence[str], rows: Itera
 def _copy(cursor, connection, table: str, columns: list[str], lines: str) -> None:
     quote = connection.ops.quote_name
     sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-    cursor.copy_expert(sql, io.StringIO(lines), size=1 << 20)
+    with connection.wrap_database_errors:  # as Django's own queries: IntegrityError, not psycopg2's
+        cursor.copy_expert(sql, io.StringIO(lines), size=1 << 20)

@@ -1,5 +1,5 @@
 // Copy the front-end files the portal serves from node_modules/ into static/vendor/.
-// Runs as npm's postinstall step; nothing is ever loaded from a CDN.
+// Runs as npm's postinstall step (so also in `make install`); nothing is ever loaded from a CDN.
 //
 //   npm install          (or: npm run vendor)
 //
@@ -30,6 +30,7 @@ const bundles = {
 };
 
 let missing = 0;
+let copied = 0;
 for (const [name, files] of Object.entries(bundles)) {
   const target = join(vendor, name);
   rmSync(target, { recursive: true, force: true });
@@ -41,12 +42,13 @@ for (const [name, files] of Object.entries(bundles)) {
       missing += 1;
       continue;
     }
-    const to = join(target, destination);
-    cpSync(from, to, { recursive: true });
-    console.log(`copy_vendor: ${relative(root, from)} -> ${relative(root, to)}`);
+    cpSync(from, join(target, destination), { recursive: true });
+    copied += 1;
   }
 }
 
 if (missing) {
   process.exit(1);
 }
+// One line, so that `make install` stays readable; the list above says what was copied.
+console.log(`copy_vendor: ${copied} files of ${Object.keys(bundles).join(", ")} -> ${relative(root, vendor)}/`);

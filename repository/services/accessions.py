@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
+from bigpicture.bulk import values_insert
 from repository.accessions import accession_candidates
 from repository.models import Accession
 
@@ -34,16 +35,7 @@ def _register(drawn: dict[str, str], *, type: str, dataset_accession: str) -> di
     """Register the drawn {alias: accession} that are free; returns those that were."""
     connection = connections[router.db_for_write(Accession)]
     if connection.vendor == "postgresql":
-        # One statement: the unique index finds collisions (also with a concurrent import's
-        # uncommitted draws, which it waits for) and RETURNING says which rows went in.
-        table = connection.ops.quote_name(Accession._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (accession, type, dataset_accession, alias, created) "
-                "SELECT accession, %s, %s, alias, %s FROM unnest(%s::text[], %s::text[]) AS t(alias, accession) "
-                "ON CONFLICT (accession) DO NOTHING RETURNING alias, accession",
-                [type, dataset_accession, timezone.now(), list(drawn), list(drawn.values())])
-            return dict(cursor.fetchall())
+        return _register_postgresql(connection, drawn, type=type, dataset_accession=dataset_accession)
     taken = set(Accession.objects.filter(accession__in=drawn.values()).values_list("accession", flat=True))
     free: dict[str, str] = {}
     for alias, accession in drawn.items():
@@ -53,6 +45,28 @@ def _register(drawn: dict[str, str], *, type: str, dataset_accession: str) -> di
     Accession.objects.bulk_create(Accession(accession=accession, type=type, dataset_accession=dataset_accession,
                                             alias=alias) for alias, accession in free.items())
     return free
+
+
+def _register_postgresql(connection, drawn: dict[str, str], *, type: str, dataset_accession: str) -> dict[str, str]:
+    # COPY is the fast path, and the unique index refuses a collision (also with a concurrent
+    # import's uncommitted draws, once that commits). Then, and only then, one INSERT ... ON
+    # CONFLICT DO NOTHING registers the free ones and RETURNING says which they were.
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            values_insert(Accession, ("accession", "type", "dataset_accession", "alias", "created"),
+                          [(accession, type, dataset_accession, alias, now) for alias, accession in drawn.items()])
+        return drawn
+    except IntegrityError:
+        pass
+    table = connection.ops.quote_name(Accession._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (accession, type, dataset_accession, alias, created) "
+            "SELECT accession, %s, %s, alias, %s FROM unnest(%s::text[], %s::text[]) AS t(alias, accession) "
+            "ON CONFLICT (accession) DO NOTHING RETURNING alias, accession",
+            [type, dataset_accession, now, list(drawn), list(drawn.values())])
+        return dict(cursor.fetchall())
 
 
 def accession_mint(*, type: str, alias: str = "", dataset_accession: str = "") -> str:

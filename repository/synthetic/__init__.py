@@ -9,7 +9,7 @@ same bytes).
     info = write_svs(tmp_path / "slide.svs", width=4096, height=3072, seed=7)
     info.blurred_regions  # boxes a focus-QC check should flag
 
-Modules: `tissue` (the H&E-like pixel model), `associated` (label, macro),
+Modules: `tissue` (the H&E-like pixel model, a package), `associated` (label, macro),
 `svs`, `ome`, `dicom` (writers), `tiling` (pyramid and tile stream), `info`
 (`SlideInfo`).  The DICOM writer imports wsidicomizer, so it is loaded lazily.
 """

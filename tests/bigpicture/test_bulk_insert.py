@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 
 from bigpicture.bulk import copy_encode, rows_insert, values_insert
@@ -84,3 +85,12 @@ def test_copy_encoding_escapes_what_copy_reads_specially():
     assert copy_encode("a\tb\nc\\d\re") == "a\\tb\\nc\\\\d\\re"
     assert copy_encode(True) == "t" and copy_encode(3) == "3"
     assert copy_encode({"a": "µ"}) == '{"a": "µ"}'
+
+
+@pytest.mark.postgres
+def test_a_refused_copy_raises_djangos_integrity_error(db):
+    version = DatasetVersionFactory()
+    rows_insert(_stainings(version, "dup"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows_insert(_stainings(version, "dup"))  # the same aliases in the same version
+    assert m.Staining.objects.filter(version=version).count() == 2
