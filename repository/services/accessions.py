@@ -54,16 +54,19 @@ def _register_postgresql(connection, drawn: dict[str, str], *, type: str, datase
     now = timezone.now()
     try:
         with transaction.atomic():
-            values_insert(Accession, ("accession", "type", "dataset_accession", "alias", "created"),
-                          [(accession, type, dataset_accession, alias, now) for alias, accession in drawn.items()])
+            values_insert(Accession, ("accession", "type", "dataset_accession", "alias", "foreign", "created"),
+                          [(accession, type, dataset_accession, alias, False, now)
+                           for alias, accession in drawn.items()])
         return drawn
     except IntegrityError:
         pass
     table = connection.ops.quote_name(Accession._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in ("accession", "type", "dataset_accession", "alias",
+                                                                "foreign", "created"))  # FOREIGN is a keyword
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (accession, type, dataset_accession, alias, created) "
-            "SELECT accession, %s, %s, alias, %s FROM unnest(%s::text[], %s::text[]) AS t(alias, accession) "
+            f"INSERT INTO {table} ({columns}) "
+            "SELECT accession, %s, %s, alias, false, %s FROM unnest(%s::text[], %s::text[]) AS t(alias, accession) "
             "ON CONFLICT (accession) DO NOTHING RETURNING alias, accession",
             [type, dataset_accession, now, list(drawn), list(drawn.values())])
         return dict(cursor.fetchall())

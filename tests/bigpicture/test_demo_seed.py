@@ -1,13 +1,30 @@
 """The demo seed creates one account per role, can log in, and is idempotent."""
 
 import pydicom
+import pytest
 
 from access.models import Organisation, User
 from access.roles import Role
-from bigpicture.demo import DEMO_ACCOUNTS, DEMO_DATASETS, demo_accounts_seed, demo_seed
+from bigpicture.demo import (
+    DEMO_ACCOUNTS,
+    DEMO_DATASETS,
+    DEMO_OTHER_TOOL,
+    DEMO_WITHDRAWAL_REASON,
+    DEMO_WITHDRAWN,
+    demo_accounts_seed,
+    demo_seed,
+)
 from bigpicture.storage import storage_for
 from governance.services import audit_chain_check
 from repository.models import Dataset, DatasetStatus, ImageFile
+from tests.repository.crypt4gh_keys import key_files
+
+
+@pytest.fixture(autouse=True)
+def _demo_key(settings, tmp_path):
+    """A configured key, so the demo does not make its own and export it to later tests."""
+    secret, _ = key_files(tmp_path)
+    settings.CRYPT4GH_SECRET_KEY_FILE, settings.CRYPT4GH_PASSPHRASE = secret, ""
 
 
 def test_seed_twice_creates_nothing_new(db, client):
@@ -15,20 +32,33 @@ def test_seed_twice_creates_nothing_new(db, client):
     counts = (User.objects.count(), Organisation.objects.count(), Dataset.objects.count())
     demo_seed()
     now = (User.objects.count(), Organisation.objects.count(), Dataset.objects.count())
-    assert now == counts == (len(DEMO_ACCOUNTS), 1, len(DEMO_DATASETS))
+    # The outside tool's bundle brings its own centre (from its organisation.xml).
+    assert now == counts == (len(DEMO_ACCOUNTS), 2, len(DEMO_DATASETS) + 2)
     catalogue = client.get("/datasets/").content.decode()
     for spec in DEMO_DATASETS:
         assert spec.title.replace("&", "&amp;") in catalogue
+    assert "another tool" in catalogue and DEMO_WITHDRAWN.title not in catalogue
+
+
+def test_the_demo_shows_an_outside_tools_bundle_and_a_tombstone(db, client):
+    demo_seed()
+    other = Dataset.objects.get(alias=DEMO_OTHER_TOOL.alias)
+    assert other.organisation.name == "Other Tool Hospital"
+    assert other.latest_version.summary["policy"]["type_of_dataset"] == "Clinical/Pseudonymized"
+    withdrawn = Dataset.objects.get(alias=DEMO_WITHDRAWN.alias)
+    page = client.get(f"/datasets/{withdrawn.accession}/")
+    assert page.status_code == 410 and DEMO_WITHDRAWAL_REASON in page.content.decode()
+    assert "BEGIN CRYPT4GH PUBLIC KEY" in client.get("/crypt4gh.pub").content.decode()
 
 
 def test_demo_datasets_hold_real_dicom(db, django_capture_on_commit_callbacks):
     # A db test never commits: run the commit hooks that move staged files into storage.
     with django_capture_on_commit_callbacks(execute=True):
         demo_seed()
-    assert set(Dataset.objects.values_list("status", flat=True)) == {DatasetStatus.RELEASED}
+    assert set(Dataset.objects.values_list("status", flat=True)) == {DatasetStatus.RELEASED, DatasetStatus.WITHDRAWN}
     assert set(Dataset.objects.values_list("latest_version__is_clinical", flat=True)) == {True, False}
 
-    image_file = ImageFile.objects.first()
+    image_file = ImageFile.objects.filter(image__version__dataset__alias=DEMO_DATASETS[0].alias).first()
     with storage_for("archive").open(image_file.storage_name) as handle:
         dataset = pydicom.dcmread(handle)
     assert dataset.SOPClassUID == "1.2.840.10008.5.1.4.1.1.77.1.6"  # VL Whole Slide Microscopy Image
