@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import connections, models, router
+from django.utils import timezone
 
 _SPECIAL = ("\\", "\t", "\n", "\r")
 
@@ -102,20 +103,41 @@ def rows_insert(rows: Sequence[models.Model], *, json_texts: Sequence[Mapping[st
     return rows
 
 
-def values_insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> None:
-    """Insert plain tuples into `columns` of the model's table (for link tables, whose keys nobody reads)."""
+def values_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple]) -> None:
+    """Insert plain tuples of `fields` (attnames) into the model's table, without building instances.
+
+    For rows nobody reads back (link tables, the accession registry). Every other field gets
+    its default, as a new instance would, so a field added to the model later needs no change here.
+    """
     rows = list(rows)
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
-        fields = [model._meta.get_field(column).attname for column in columns]
         model.objects.bulk_create(model(**dict(zip(fields, row, strict=True))) for row in rows)
         return
-    lines = "".join("\t".join([copy_encode(value) for value in row]) + "\n" for row in rows)
+    meta = model._meta
+    given = [meta.get_field(name) for name in fields]
+    others = [field for field in meta.concrete_fields
+              if field not in given and not (field.primary_key and isinstance(field, models.AutoField))]
+    # One default per insert: fine for constants and for auto_now timestamps alike.
+    defaults = "".join("\t" + _value_encoder(field, connection)(_default(field)) for field in others)
+    lines = "".join("\t".join([copy_encode(value) for value in row]) + defaults + "\n" for row in rows)
     with connection.cursor() as cursor:
-        _copy(cursor, connection, model._meta.db_table,
-              [model._meta.get_field(column).column for column in columns], lines)
+        _copy(cursor, connection, meta.db_table, [field.column for field in [*given, *others]], lines)
+
+
+def _default(field: models.Field) -> Any:
+    """The value a new instance would store for a field the caller did not give."""
+    if isinstance(field, models.DateField) and (field.auto_now or field.auto_now_add):
+        return timezone.now() if isinstance(field, models.DateTimeField) else timezone.localdate()
+    if field.has_default():
+        return field.get_default()
+    if field.null:
+        return None
+    if field.empty_strings_allowed:
+        return ""
+    raise TypeError(f"{field.model.__name__}.{field.name} has no default; give it to values_insert")
 
 
 def _copy(cursor, connection, table: str, columns: list[str], lines: str) -> None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import IntegrityError, connections, router, transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
 
 from bigpicture.bulk import values_insert
 from repository.accessions import accession_candidates
@@ -33,43 +32,24 @@ def accessions_mint(*, type: str, aliases: list[str], dataset_accession: str = "
 
 def _register(drawn: dict[str, str], *, type: str, dataset_accession: str) -> dict[str, str]:
     """Register the drawn {alias: accession} that are free; returns those that were."""
-    connection = connections[router.db_for_write(Accession)]
-    if connection.vendor == "postgresql":
-        return _register_postgresql(connection, drawn, type=type, dataset_accession=dataset_accession)
+    fields = ("accession", "type", "dataset_accession", "alias")
+    # The fast path: one COPY (on PostgreSQL). The unique index refuses a collision, also with
+    # a concurrent import's uncommitted draw once that commits; only then look for the free ones.
+    try:
+        with transaction.atomic():
+            values_insert(Accession, fields, [(accession, type, dataset_accession, alias)
+                                              for alias, accession in drawn.items()])
+        return drawn
+    except IntegrityError:
+        pass
     taken = set(Accession.objects.filter(accession__in=drawn.values()).values_list("accession", flat=True))
     free: dict[str, str] = {}
     for alias, accession in drawn.items():
         if accession not in taken:
             taken.add(accession)
             free[alias] = accession
-    Accession.objects.bulk_create(Accession(accession=accession, type=type, dataset_accession=dataset_accession,
-                                            alias=alias) for alias, accession in free.items())
+    values_insert(Accession, fields, [(accession, type, dataset_accession, alias) for alias, accession in free.items()])
     return free
-
-
-def _register_postgresql(connection, drawn: dict[str, str], *, type: str, dataset_accession: str) -> dict[str, str]:
-    # COPY is the fast path, and the unique index refuses a collision (also with a concurrent
-    # import's uncommitted draws, once that commits). Then, and only then, one INSERT ... ON
-    # CONFLICT DO NOTHING registers the free ones and RETURNING says which they were.
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            values_insert(Accession, ("accession", "type", "dataset_accession", "alias", "foreign", "created"),
-                          [(accession, type, dataset_accession, alias, False, now)
-                           for alias, accession in drawn.items()])
-        return drawn
-    except IntegrityError:
-        pass
-    table = connection.ops.quote_name(Accession._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in ("accession", "type", "dataset_accession", "alias",
-                                                                "foreign", "created"))  # FOREIGN is a keyword
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) "
-            "SELECT accession, %s, %s, alias, false, %s FROM unnest(%s::text[], %s::text[]) AS t(alias, accession) "
-            "ON CONFLICT (accession) DO NOTHING RETURNING alias, accession",
-            [type, dataset_accession, now, list(drawn), list(drawn.values())])
-        return dict(cursor.fetchall())
 
 
 def accession_mint(*, type: str, alias: str = "", dataset_accession: str = "") -> str:

@@ -94,3 +94,22 @@ def test_a_refused_copy_raises_djangos_integrity_error(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         rows_insert(_stainings(version, "dup"))  # the same aliases in the same version
     assert m.Staining.objects.filter(version=version).count() == 2
+
+
+@pytest.mark.postgres
+def test_values_insert_gives_every_other_field_its_default(db):
+    dataset = DatasetFactory()
+    given = {"dataset_id": dataset.pk, "number": 1, "alias": "a", "title": "T", "short_name": "S",
+             "version_label": "1", "metadata_standard": "2.0.0"}
+    values_insert(m.DatasetVersion, tuple(given), [tuple(given.values())])
+    created = m.DatasetVersion.objects.create(**{**given, "number": 2})
+    copied = m.DatasetVersion.objects.get(dataset=dataset, number=1)
+    exclude = ["id", "number", "search_vector"]
+    assert model_to_dict(copied, exclude=exclude) == model_to_dict(created, exclude=exclude)
+
+
+@pytest.mark.postgres
+def test_values_insert_stamps_auto_now_fields(db):
+    values_insert(m.Accession, ("accession", "type"), [("bp-image-aaaaaa-bbbbbb", "image")])
+    row = m.Accession.objects.get()
+    assert row.created is not None and (row.dataset_accession, row.alias) == ("", "")
