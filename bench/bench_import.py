@@ -53,12 +53,15 @@ def _fresh_database(workdir: Path) -> str:
     if current.startswith("postgres"):
         import psycopg2
 
-        url = current.rsplit("/", 1)[0] + "/bigpicture_bench_import"
-        admin = psycopg2.connect(current.rsplit("/", 1)[0] + "/postgres")
+        server, name = current.rsplit("/", 1)
+        # Named after the run's own database, so two checkouts benchmarking at once stay apart.
+        database = f"{name.split('?')[0]}_bench_import"
+        url = f"{server}/{database}"
+        admin = psycopg2.connect(f"{server}/postgres")
         admin.autocommit = True
         with admin.cursor() as cursor:
-            cursor.execute("DROP DATABASE IF EXISTS bigpicture_bench_import")
-            cursor.execute("CREATE DATABASE bigpicture_bench_import")
+            cursor.execute(f'DROP DATABASE IF EXISTS "{database}"')
+            cursor.execute(f'CREATE DATABASE "{database}"')
         admin.close()
     else:
         database = workdir / "import.sqlite3"

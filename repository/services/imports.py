@@ -14,17 +14,20 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 
 from bigpicture.errors import UserError
+from bigpicture.memory import gc_relaxed
 from bigpicture.staging import staged_atomic, staging_pool
+from bigpicture.storage import storage_for
 from governance.services import audit_record
 from repository import models as m
 from repository.citation.contributed import datacite_record_doi, datacite_record_read, datacite_record_root
 from repository.citation.facts import normalise_doi
 from repository.keys import crypt4gh_secret_key
 from repository.metaflex import Bundle, validate_bundle
-from repository.metaflex.types import Entity, Problem, Report
+from repository.metaflex.types import Entity, FileEntry, Problem, Report
 from repository.models.kinds import FILE_MODELS_BY_KIND
 from repository.selectors.versions import VersionIndex
 from repository.services.accession_plan import AccessionPlan
@@ -58,6 +61,7 @@ class ImportResult:
         return self.report.ok
 
 
+@gc_relaxed()
 def dataset_import(*, bundle_dir: str | Path, organisation=None, actor=None, changelog: str = "",
                    dry_run: bool = False, allow_accessions: bool = False,
                    accept_foreign_accessions: bool = False) -> ImportResult:
@@ -194,12 +198,18 @@ def _file_rows(bundle: Bundle, dataset: m.Dataset, kind: str, batch: list[Entity
     """Archive the batch's files; return the row factory and the bytes archived."""
     file_model, owner = FILE_MODELS_BY_KIND[kind]
     entries = {(entry.filename, entry.checksum): entry for entity in batch for entry in entity.files}
-    # Copies are I/O (disk or S3 round trips): run a few at once.
-    with staging_pool(ARCHIVE_THREADS) as pool:
-        copies = {key: pool.submit(file_archive, source=bundle.source(entry), checksum=entry.checksum,
-                                   filetype=entry.filetype, dataset_accession=dataset.accession)
-                  for key, entry in entries.items()}
-        stored = {key: copy.result() for key, copy in copies.items()}
+    def archive(entry: FileEntry) -> tuple[str, int]:
+        return file_archive(source=bundle.source(entry), checksum=entry.checksum, filetype=entry.filetype,
+                            dataset_accession=dataset.accession)
+
+    if isinstance(storage_for("archive"), FileSystemStorage):
+        # Local copies are CPU (hashing) under the GIL: threads only add contention
+        # (65,407 files: 13.6 s in one thread, 25.2 s in eight).
+        stored = {key: archive(entry) for key, entry in entries.items()}
+    else:  # S3 round trips wait on the network: run a few at once
+        with staging_pool(ARCHIVE_THREADS) as pool:
+            copies = {key: pool.submit(archive, entry) for key, entry in entries.items()}
+            stored = {key: copy.result() for key, copy in copies.items()}
     accessions = plan.file_accessions(list(stored))
 
     def file_row(row, file: dict) -> Any:
