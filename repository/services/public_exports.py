@@ -20,6 +20,7 @@ from django.core.files import File
 from django.db import transaction
 
 from bigpicture.errors import TransientError
+from bigpicture.objects import object_digest
 from bigpicture.storage import storage_for
 from governance.services import audit_record
 from repository import models as m
@@ -60,8 +61,7 @@ def _stored_matches(storage, name: str, size: int | None, sha256: str) -> bool:
     """Whether the stored object is exactly the expected zip (a crash can leave a truncated one)."""
     if not sha256 or size is None or not storage.exists(name) or storage.size(name) != size:
         return False
-    with storage.open(name, "rb") as stored:
-        return _digest(stored) == (size, sha256)
+    return object_digest(storage, name) == (sha256, size)
 
 
 def public_export_build(*, version_id: int) -> m.DatasetVersion | None:
