@@ -35,9 +35,9 @@ def file_archive(*, source: Path | BinaryIO, checksum: str, filetype: str, datas
     under its content address unless a verified copy is there; returns (name, size)."""
     name = stored_name(dataset_accession=dataset_accession, checksum=checksum, filetype=filetype)
     size = _verified_size(area, name, checksum, expected_size=_size_of(source))
-    if size is not None:
-        return name, size
-    with _source_stream(source) as stream:
+    with _source_stream(source) as stream:  # closed even when a verified copy means it is never read
+        if size is not None:
+            return name, size
         try:
             staged = object_stage(area=area, name=name, source=stream, sha256=checksum)
         except ContentMismatch as mismatch:
