@@ -49,7 +49,7 @@ def database_cpu_seconds() -> float | None:
 
 def main(mode: str, bundle: str) -> None:
     django.setup()
-    from repository.metaflex import validate_bundle
+    from metaflex import validate_bundle
     from repository.services import dataset_import
 
     database_started = database_cpu_seconds()

@@ -1,17 +1,9 @@
-"""One error type per failure class, shared by services and tasks."""
+"""The failure classes the portal raises on purpose (user, transient, permanent).
 
+They live in `metaflex.errors`, so that the Django-free validator and the bulk uploader
+raise the same ones; this module is where the portal imports them from.
+"""
 
-class PortalError(Exception):
-    """Base for errors the portal raises on purpose."""
+from metaflex.errors import PermanentError, PortalError, TransientError, UserError
 
-
-class UserError(PortalError):
-    """The input is wrong; the person who sent it can fix it. Never retried."""
-
-
-class TransientError(PortalError):
-    """A service was briefly unavailable; the task retries with backoff."""
-
-
-class PermanentError(PortalError):
-    """The operation can never succeed as asked; an operator must look."""
+__all__ = ["PermanentError", "PortalError", "TransientError", "UserError"]

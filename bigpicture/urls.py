@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from bigpicture import views
-from repository.metaflex.encryption import PUBLIC_KEY_PATH
+from metaflex.encryption import PUBLIC_KEY_PATH
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from repository.metaflex.accession import ACCESSION_RE, ALPHABET, CENTER_RE
+from metaflex.accession import ACCESSION_RE, ALPHABET, CENTER_RE
 from repository.models import AccessionType
 
 __all__ = ["ACCESSION_RE", "ALPHABET", "accession_candidate", "accession_candidates", "accession_is_valid"]

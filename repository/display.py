@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from repository.metaflex.durations import Duration, duration_parse
+from metaflex.durations import Duration, duration_parse
 
 __all__ = ["Duration", "duration_parse", "duration_words", "units_text", "value_text"]
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from repository.metaflex.encryption import public_key_pem, secret_key_load
+from metaflex.encryption import public_key_pem, secret_key_load
 
 
 @lru_cache(maxsize=4)

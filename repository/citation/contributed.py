@@ -17,8 +17,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from repository.metaflex.parse import SAFE_PARSER_OPTIONS, find_doctype
-from repository.metaflex.types import Problem
+from metaflex.parse import SAFE_PARSER_OPTIONS, find_doctype
+from metaflex.types import Problem
 
 DATACITE_FILE = "PRIVATE/datacite.xml"
 NAMESPACE = "http://datacite.org/schema/kernel-4"

@@ -20,10 +20,10 @@ from collections.abc import Iterable
 
 from django.conf import settings
 
+from metaflex.accession import ACCESSION_RE
+from metaflex.schema import ENTITIES
+from metaflex.types import Entity, Problem, Report
 from repository import models as m
-from repository.metaflex.accession import ACCESSION_RE
-from repository.metaflex.schema import ENTITIES
-from repository.metaflex.types import Entity, Problem, Report
 from repository.selectors.versions import VersionIndex
 from repository.services.accessions import accessions_mint
 from repository.services.import_errors import import_reject

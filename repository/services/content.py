@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from repository.metaflex.types import Entity, Ref, attributes_to_json, field_to_json
+from metaflex.types import Entity, Ref, attributes_to_json, field_to_json
 
 # Other datasets are referred to by accession; everything else by alias within the dataset.
 BY_ACCESSION = "COMPLEMENTS_DATASET_REF"

@@ -28,9 +28,9 @@ from django.utils.text import slugify
 
 from access.models import Organisation
 from access.services import organisation_create
+from metaflex import Bundle
+from metaflex.types import Problem, Report
 from repository import models as m
-from repository.metaflex import Bundle
-from repository.metaflex.types import Problem, Report
 from repository.services.import_errors import import_reject
 
 _NAME_MAX = Organisation._meta.get_field("name").max_length

@@ -14,11 +14,11 @@ from pathlib import Path
 from bigpicture.errors import UserError
 from bigpicture.storage import storage_for
 from governance.services import audit_record
+from metaflex import write_bundle
+from metaflex.schema import SAMPLE_KINDS
+from metaflex.types import Entity, FileEntry, Ref, attributes_from_json, field_from_json
 from repository import models as m
 from repository.citation.contributed import DATACITE_FILE, datacite_record_file
-from repository.metaflex import write_bundle
-from repository.metaflex.schema import SAMPLE_KINDS
-from repository.metaflex.types import Entity, FileEntry, Ref, attributes_from_json, field_from_json
 from repository.models.kinds import FILE_MODELS_BY_KIND, MODELS
 from repository.selectors.versions import VersionIndex
 

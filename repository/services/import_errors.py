@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 
 from bigpicture.errors import UserError
-from repository.metaflex.types import Problem, Report
+from metaflex.types import Problem, Report
 
 # What an import can raise besides ImportRejected; callers catch exactly these.
 IMPORT_ERRORS: tuple[type[Exception], ...] = (UserError, ValidationError, DatabaseError, OSError)

@@ -22,12 +22,12 @@ from bigpicture.memory import gc_relaxed
 from bigpicture.staging import staged_atomic, staging_pool
 from bigpicture.storage import storage_for
 from governance.services import audit_record
+from metaflex import Bundle, validate_bundle
+from metaflex.types import Entity, FileEntry, Problem, Report
 from repository import models as m
 from repository.citation.contributed import datacite_record_doi, datacite_record_read, datacite_record_root
 from repository.citation.facts import normalise_doi
 from repository.keys import crypt4gh_secret_key
-from repository.metaflex import Bundle, validate_bundle
-from repository.metaflex.types import Entity, FileEntry, Problem, Report
 from repository.models.kinds import FILE_MODELS_BY_KIND
 from repository.selectors.versions import VersionIndex
 from repository.services.accession_plan import AccessionPlan

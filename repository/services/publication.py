@@ -7,9 +7,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from metaflex.profile import find_attributes
+from metaflex.types import attributes_from_json
 from repository import models as m
-from repository.metaflex.profile import find_attributes
-from repository.metaflex.types import attributes_from_json
 from repository.services.summary import SummaryCollector, attribute_text
 from repository.tasks import public_export_build
 

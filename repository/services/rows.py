@@ -15,9 +15,9 @@ from typing import Any
 from django.db import models
 
 from bigpicture.bulk import rows_insert, values_insert
+from metaflex.schema import OBSERVATION_TARGET_REFS
+from metaflex.types import Entity, attributes_to_json
 from repository import models as m
-from repository.metaflex.schema import OBSERVATION_TARGET_REFS
-from repository.metaflex.types import Entity, attributes_to_json
 from repository.models import OBSERVATION_TARGET_FIELDS
 from repository.models.kinds import MODELS
 from repository.services.content import canonical_json, content_hash_of_json, entity_document, file_document

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from metaflex.profile import find_attribute, find_attributes, load_profile
+from metaflex.types import Attribute, Entity
 from repository.display import MICROMETRE, PER_PIXEL, duration_parse, units_text
-from repository.metaflex.profile import find_attribute, find_attributes, load_profile
-from repository.metaflex.types import Attribute, Entity
 from repository.summary_fields import SUMMARY_FIELDS
 
 MAX_VALUES = 50

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from PIL import Image as PILImage
 
-from repository.metaflex.types import Attribute, Entity, FileEntry, Ref
-from repository.metaflex.write import EntityCollection, write_bundle
+from metaflex.types import Attribute, Entity, FileEntry, Ref
+from metaflex.write import EntityCollection, write_bundle
 from repository.synthetic.small import StubFacts, dicom_stub
 from repository.synthetic.tissue import TissueModel
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.dom import minidom
 
-from repository.metaflex.encryption import crypt4gh_encrypt
+from metaflex.encryption import crypt4gh_encrypt
 from repository.synthetic.small import StubFacts, dicom_stub, sample_image_bytes
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"

@@ -9,7 +9,7 @@ from crypt4gh.keys.c4gh import generate
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from repository.metaflex.encryption import crypt4gh_encrypt
+from metaflex.encryption import crypt4gh_encrypt
 
 __all__ = ["crypt4gh_encrypt", "key_files", "keypair"]
 

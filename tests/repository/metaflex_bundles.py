@@ -1,6 +1,6 @@
 """Build small, valid MetaFleX 2.0 bundles on disk for tests, with hooks to break them.
 
-The XML is built directly with lxml (not with `repository.metaflex.write`), so
+The XML is built directly with lxml (not with `metaflex.write`), so
 the validator and the writer are tested against an independent source.
 
     builder = BundleBuilder(tmp_path, clinical=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from repository.metaflex.schema import BUNDLE_FILES
+from metaflex.schema import BUNDLE_FILES
 from tests.servicekit.ci import skip_or_fail
 
 XSD_DIR = Path(__file__).resolve().parents[3] / "shared" / "metaflex-2.0.0"

@@ -85,7 +85,7 @@ def test_alphabet_has_no_lookalikes():
 
 
 def test_the_format_module_and_the_registry_name_the_same_types():
-    from repository.metaflex.accession import TYPES
+    from metaflex.accession import TYPES
     from repository.models import AccessionType
 
     assert sorted(TYPES) == sorted(AccessionType.values)

@@ -30,7 +30,7 @@ def test_hashes_are_pinned():
 
 
 def test_hash_from_parts_equals_hash_of_the_whole(tmp_path):
-    from repository.metaflex import validate_bundle
+    from metaflex import validate_bundle
 
     bundle, report = validate_bundle(BundleBuilder(tmp_path, clinical=True).write())
     assert report.ok
@@ -43,7 +43,7 @@ def test_hash_from_parts_equals_hash_of_the_whole(tmp_path):
 
 
 def test_row_writer_hashes_like_content_hash(tmp_path):
-    from repository.metaflex import validate_bundle
+    from metaflex import validate_bundle
 
     bundle, _ = validate_bundle(BundleBuilder(tmp_path, clinical=True).write())
     writer = RowWriter(m.DatasetVersion(id=1))

@@ -14,9 +14,9 @@ from lxml import etree
 
 from bigpicture.errors import UserError
 from bigpicture.storage import storage_settings
+from metaflex.schema import OPTIONAL_LAYOUT_FILES
 from repository import models as m
 from repository.citation.contributed import DATACITE_FILE
-from repository.metaflex.schema import OPTIONAL_LAYOUT_FILES
 from repository.services.exports import dataset_export
 from repository.services.public_exports import public_export_build
 from tests.repository.committed import import_committed

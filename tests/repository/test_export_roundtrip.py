@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from metaflex import validate_bundle
+from metaflex.schema import BUNDLE_FILES, OPTIONAL_LAYOUT_FILES
 from repository import models as m
-from repository.metaflex import validate_bundle
-from repository.metaflex.schema import BUNDLE_FILES, OPTIONAL_LAYOUT_FILES
 from repository.services import accession_mint, dataset_import
 from repository.services.exports import dataset_export
 from tests.repository.metaflex_bundles import build_bundle

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from access.models import Organisation
+from metaflex import validate_bundle
+from metaflex.types import Report
 from repository import models as m
-from repository.metaflex import validate_bundle
-from repository.metaflex.types import Report
 from repository.services.dataset_identity import dataset_create
 from repository.services.import_errors import ImportRejected
 from repository.synthetic.small import dicom_stub

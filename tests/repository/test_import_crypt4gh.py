@@ -12,8 +12,8 @@ from lxml import etree
 
 from bigpicture.errors import UserError
 from bigpicture.storage import storage_for
+from metaflex import validate_bundle
 from repository import models as m
-from repository.metaflex import validate_bundle
 from repository.services.exports import dataset_export
 from tests.repository.committed import import_committed
 from tests.repository.crypt4gh_keys import crypt4gh_encrypt, key_files, keypair

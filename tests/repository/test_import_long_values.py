@@ -13,8 +13,8 @@ from django.db import DataError, IntegrityError
 
 from bigpicture.errors import UserError
 from bigpicture.storage import storage_settings
+from metaflex.limits import MAX_ALIAS_LENGTH
 from repository import models as m
-from repository.metaflex.limits import MAX_ALIAS_LENGTH
 from repository.services.import_errors import import_problem
 from tests.repository.metaflex_bundles import BundleBuilder, E
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from metaflex import validate_bundle
+from metaflex.profile import find_attribute
+from metaflex.types import attributes_from_json
 from repository import models as m
-from repository.metaflex import validate_bundle
-from repository.metaflex.profile import find_attribute
-from repository.metaflex.types import attributes_from_json
 from repository.services.exports import dataset_export
 from repository.synthetic.other_tool import SCANNER, OtherTool
 from tests.repository.committed import import_committed

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from repository.metaflex import validate_bundle
-from repository.metaflex.files import CHUNK, read_head_and_hash
+from metaflex import validate_bundle
+from metaflex.files import CHUNK, read_head_and_hash
 from tests.repository.metaflex_bundles import BundleBuilder, sha256
 
 IMG1 = "IMAGE[@alias='img1']/FILES/FILE"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from metaflex import EntityCollection, validate_bundle, write_bundle
+from metaflex.schema import BUNDLE_FILES
 from repository import models as m
-from repository.metaflex import EntityCollection, validate_bundle, write_bundle
-from repository.metaflex.schema import BUNDLE_FILES
 from repository.services.exports import dataset_export
 from tests.repository.committed import import_committed
 from tests.repository.metaflex_bundles import BundleBuilder

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from repository.metaflex import Entity, Report, iter_entities, parse_file, validate_bundle
-from repository.metaflex.types import Problem
+from metaflex import Entity, Report, iter_entities, parse_file, validate_bundle
+from metaflex.types import Problem
 from tests.repository.metaflex_bundles import BundleBuilder
 
 BILLION_LAUGHS = """<?xml version="1.0"?>

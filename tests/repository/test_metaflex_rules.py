@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from repository.metaflex import validate_bundle
-from repository.metaflex.types import Report
+from metaflex import validate_bundle
+from metaflex.types import Report
 from repository.synthetic.small import sample_image_bytes
 from tests.repository.crypt4gh_keys import crypt4gh_encrypt, keypair
 from tests.repository.metaflex_bundles import NIL, BundleBuilder, E, c_attr, n_attr, nil, ref, s_attr, sha256
@@ -309,7 +309,7 @@ def test_messages_name_the_expected_tag_and_the_synonyms_tried(tmp_path: Path) -
 
 
 def test_many_warnings_of_one_kind_are_counted_not_listed(tmp_path: Path) -> None:
-    from repository.metaflex.rules import MAX_EACH
+    from metaflex.rules import MAX_EACH
 
     builder = BundleBuilder(tmp_path)
     samples = builder.trees["sample"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from repository.metaflex import validate_bundle
+from metaflex import validate_bundle
 from repository.synthetic.small import dicom_stub
 from tests.repository.metaflex_bundles import SCANNER, BundleBuilder
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from repository.metaflex import Bundle, EntityCollection, validate_bundle, write_bundle
-from repository.metaflex.accession import ALPHABET
-from repository.metaflex.schema import BUNDLE_FILES
+from metaflex import Bundle, EntityCollection, validate_bundle, write_bundle
+from metaflex.accession import ALPHABET
+from metaflex.schema import BUNDLE_FILES
 from tests.repository.metaflex_bundles import BundleBuilder
 
 FIXTURE = Path(__file__).parent / "fixtures" / "xsd_bundle"

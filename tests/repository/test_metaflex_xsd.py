@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from repository.metaflex import validate_bundle, write_bundle
-from repository.metaflex.schema import BUNDLE_FILE_BY_NAME, XSI_NIL, XSI_NS, XSI_TYPE, is_xsd_rule
+from metaflex import validate_bundle, write_bundle
+from metaflex.schema import BUNDLE_FILE_BY_NAME, XSI_NIL, XSI_NS, XSI_TYPE, is_xsd_rule
 from tests.repository.metaflex_bundles import BundleBuilder
 from tests.repository.official_xsds import assert_bundle_xsd_valid, xsd_errors
 from tests.repository.xsd_mutations import our_problems

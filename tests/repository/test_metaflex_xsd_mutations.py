@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from repository.metaflex.schema import BUNDLE_FILES, is_xsd_rule
+from metaflex.schema import BUNDLE_FILES, is_xsd_rule
 from tests.repository.metaflex_bundles import BundleBuilder
 from tests.repository.official_xsds import official_schema
 from tests.repository.xsd_mutations import mutations, our_problems, roles, with_namespaces

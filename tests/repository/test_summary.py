@@ -2,7 +2,7 @@
 
 import pytest
 
-from repository.metaflex.types import Attribute, Entity
+from metaflex.types import Attribute, Entity
 from repository.services.summary import SummaryCollector, attribute_text
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from repository.metaflex.datatypes import ANY_TYPE, BP, XS
-from repository.metaflex.parse import EntityReader
-from repository.metaflex.schema import (
+from metaflex.datatypes import ANY_TYPE, BP, XS
+from metaflex.parse import EntityReader
+from metaflex.schema import (
     ATTRIBUTE_MODELS,
     ATTRIBUTE_TYPES,
     CHECKSUM_METHODS,
@@ -29,7 +29,7 @@ from repository.metaflex.schema import (
     Child,
     Choice,
 )
-from repository.metaflex.types import Problem
+from metaflex.types import Problem
 
 XS_NS, BP_NS = XS[1:-1], BP[1:-1]
 NSMAP = {"xsi": XSI_NS, "xs": XS_NS, "bp": BP_NS}  # declared on every base root, so xsi:type can name types

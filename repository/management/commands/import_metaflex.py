@@ -9,7 +9,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from access.models import Organisation
-from repository.metaflex.types import Report
+from metaflex.types import Report
 from repository.services import ImportResult, dataset_import
 from repository.services.import_errors import IMPORT_ERRORS, import_problem
 

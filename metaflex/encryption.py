@@ -24,7 +24,7 @@ from crypt4gh.lib import decrypt_block, encrypt
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from bigpicture.errors import UserError
+from .errors import UserError
 
 MAGIC = b"crypt4gh"
 PUBLIC_KEY_PATH = "/crypt4gh.pub"  # where the portal serves the key contributors encrypt to
