@@ -1,1 +1,0 @@
-"""Submissions, uploads and ingestion tickets."""

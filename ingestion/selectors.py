@@ -1,0 +1,30 @@
+"""Reads about submissions: who may do what, and the queues."""
+
+from __future__ import annotations
+
+from access.roles import Role
+from access.selectors import can_submit_for
+from ingestion.states import CONTRIBUTOR, STEWARD, Transition, transitions_from
+
+
+def is_steward(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_role(Role.DATA_STEWARD))
+
+
+def transition_allowed(submission, transition: Transition, actor) -> bool:
+    if actor is None:
+        return True  # the portal itself
+    if transition.by == CONTRIBUTOR:
+        return can_submit_for(actor, submission.organisation)
+    if transition.by == STEWARD:
+        return is_steward(actor)
+    return False  # system transitions are never a person's
+
+
+def submission_actions(submission, user) -> list[Transition]:
+    """The transitions `user` may fire now: the buttons, and the API's `actions` field."""
+    return [t for t in transitions_from(submission.state) if transition_allowed(submission, t, user)]
+
+
+def submission_visible(submission, user) -> bool:
+    return is_steward(user) or can_submit_for(user, submission.organisation)
