@@ -1,0 +1,1 @@
+"""Ingestion tasks: review."""

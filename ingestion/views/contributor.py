@@ -1,0 +1,3 @@
+"""contributor pages (see ingestion/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""review pages (see ingestion/urls.py)."""
+
+urlpatterns: list = []

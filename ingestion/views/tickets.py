@@ -1,0 +1,3 @@
+"""tickets pages (see ingestion/urls.py)."""
+
+urlpatterns: list = []
