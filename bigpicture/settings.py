@@ -183,6 +183,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "Bigpicture portal <noreply@localhost>")
+# Links in mail start with this (the portal's public address).
+EMAIL_LINK_BASE_URL = env_str("EMAIL_LINK_BASE_URL", "http://127.0.0.1:8000")
 EMAIL_OUTBOX_MAX_ATTEMPTS = env_int("EMAIL_OUTBOX_MAX_ATTEMPTS", 6)
 EMAIL_OUTBOX_BACKOFF_SECONDS = env_int("EMAIL_OUTBOX_BACKOFF_SECONDS", 60)
 # The center prefix of every accession this repository issues ({center}-{type}-xxxxxx-xxxxxx).
