@@ -55,7 +55,9 @@ def ticket_open(*, submission: Submission, actor=None) -> Ticket:
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("submission", "assignee").get(pk=ticket.pk)
+    # of=self: the assignee is an outer join, which PostgreSQL cannot lock.
+    return (Ticket.objects.select_for_update(of=("self",)).select_related("submission", "assignee")
+            .get(pk=ticket.pk))
 
 
 def _status_set(ticket: Ticket, status: str, *, actor=None, note: str = "") -> None:
@@ -156,7 +158,7 @@ def ticket_unassign(*, ticket: Ticket, actor) -> Ticket:
 def checklist_item_set(*, item: ChecklistItem, done: bool, actor) -> ChecklistItem:
     """Tick (or untick) one SOP step of a ticket."""
     _require_steward(actor, "tick checklist items")
-    item = ChecklistItem.objects.select_for_update().select_related("ticket__submission").get(pk=item.pk)
+    item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("ticket__submission").get(pk=item.pk)
     _require_not_closed(item.ticket)
     if bool(item.done_at) == done:
         return item
