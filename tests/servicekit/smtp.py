@@ -43,6 +43,7 @@ class _Handler(socketserver.StreamRequestHandler):
                     if data_line in (b".\r\n", b".\n"):
                         break
                     lines.append(data_line)
+                server.arrived.set()
                 server.gate.wait(timeout=60)
                 with server.lock:
                     server.messages.append((sender, recipients, b"".join(lines)))
@@ -64,6 +65,7 @@ class SMTPServer:
         self.refuse = False
         self.gate = threading.Event()
         self.gate.set()
+        self.arrived = threading.Event()  # set when a message's data has come in (before the gate)
         self.lock = threading.Lock()
         self.messages: list[tuple[str, list[str], bytes]] = []
         self._server = _TCPServer(("127.0.0.1", 0), _Handler)
