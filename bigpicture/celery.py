@@ -65,6 +65,10 @@ def _configure(settings) -> None:
                 "task": "bigpicture.tasks.storage_sweep",
                 "schedule": 3600.0,
             },
+            "deliver-outbox-mail": {
+                "task": "bigpicture.outbox.outbox_deliver",
+                "schedule": 60.0,
+            },
         },
     )
 

@@ -169,6 +169,24 @@ SPECTACULAR_SETTINGS = {
 }
 
 PORTAL_NAME = env_str("PORTAL_NAME", "Bigpicture portal")
+
+# Mail goes through the outbox (bigpicture.outbox): console by default, SMTP with EMAIL_BACKEND=smtp.
+_EMAIL_BACKENDS = {"console": "django.core.mail.backends.console.EmailBackend",
+                   "smtp": "django.core.mail.backends.smtp.EmailBackend"}
+_email_backend = env_str("EMAIL_BACKEND", "console")  # console, smtp, or a dotted backend path
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(_email_backend, _email_backend)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "Bigpicture portal <noreply@localhost>")
+# Links in mail start with this (the portal's public address).
+EMAIL_LINK_BASE_URL = env_str("EMAIL_LINK_BASE_URL", "http://127.0.0.1:8000")
+EMAIL_OUTBOX_MAX_ATTEMPTS = env_int("EMAIL_OUTBOX_MAX_ATTEMPTS", 6)
+EMAIL_OUTBOX_BACKOFF_SECONDS = env_int("EMAIL_OUTBOX_BACKOFF_SECONDS", 60)
 # The center prefix of every accession this repository issues ({center}-{type}-xxxxxx-xxxxxx).
 ACCESSION_CENTER = env_str("ACCESSION_CENTER", "bp")
 HEALTHZ_TIMEOUT_SECONDS = env_int("HEALTHZ_TIMEOUT_SECONDS", 3)

@@ -1,3 +1,13 @@
 from ingestion.models.submissions import FileEvent, Submission, SubmissionEvent, SubmissionFile, UploadPart
+from ingestion.models.tickets import (
+    ChecklistItem,
+    SOPStep,
+    SOPTemplate,
+    Ticket,
+    TicketAttachment,
+    TicketComment,
+    TicketEvent,
+)
 
-__all__ = ["FileEvent", "Submission", "SubmissionEvent", "SubmissionFile", "UploadPart"]
+__all__ = ["ChecklistItem", "FileEvent", "SOPStep", "SOPTemplate", "Submission", "SubmissionEvent",
+           "SubmissionFile", "Ticket", "TicketAttachment", "TicketComment", "TicketEvent", "UploadPart"]

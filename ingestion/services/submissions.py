@@ -10,6 +10,7 @@ from bigpicture.errors import UserError
 from governance.services import audit_record
 from ingestion.models import FileEvent, Submission, SubmissionEvent, SubmissionFile
 from ingestion.selectors import transition_allowed
+from ingestion.services.tickets import ticket_on_transition, ticket_open
 from ingestion.states import TRANSITION_BY_ACTION, Failure, FileState
 
 
@@ -28,6 +29,7 @@ def submission_create(*, organisation, actor, title: str = "", dataset=None) -> 
                                            dataset=dataset)
     audit_record(actor=actor, action="submission.create", target=submission,
                  detail={"organisation": organisation.slug})
+    ticket_open(submission=submission, actor=actor)
     return submission
 
 
@@ -57,6 +59,7 @@ def submission_transition(*, submission: Submission, action: str, actor=None, me
     submission.state = locked.state
     audit_record(actor=actor, action=f"submission.{action}", target=locked,
                  detail={"from": event.from_state, "to": event.to_state, "failure": failure})
+    ticket_on_transition(event)
     return event
 
 
