@@ -44,6 +44,9 @@ def agreement_version_publish(*, agreement: Agreement, label: str, text: str = "
     text = text.strip()
     if not text and pdf is None:
         raise UserError(f"Version {label} of the {agreement.title} needs its text, a PDF, or both.")
+    if agreement.versions.filter(label=label.strip()).exists():
+        raise UserError(f"Version {label.strip()} of the {agreement.title} is published already: "
+                        "give the new version another label.")
     with staged_atomic():
         version = AgreementVersion(agreement=agreement, label=label.strip(), text=text,
                                    effective_from=effective_from or timezone.now(), published_by=actor,

@@ -7,9 +7,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from access.models import User
 from access.roles import MembershipRole, Role
 from access.services import membership_grant, user_create
 from governance.models import Agreement, AgreementKind
+from governance.selectors import agreement_current_version, dsa_agreement
 from governance.services.agreements import agreement_create, agreement_version_publish, signature_record
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -20,7 +22,8 @@ def pdf_file(data: bytes = PDF) -> io.BytesIO:
 
 
 def steward(username: str = "steward"):
-    return user_create(username=username, email=f"{username}@example.org", password=None,
+    existing = User.objects.filter(username=username).first()
+    return existing or user_create(username=username, email=f"{username}@example.org", password=None,
                        roles=(Role.DATA_STEWARD,))
 
 
@@ -42,8 +45,9 @@ def signatory(organisation, username: str | None = None, **names):
 
 
 def dsa_signed(organisation, version=None, **fields):
-    """`organisation` signs the current DSA (a version is published if none is)."""
-    version = version or dsa()
+    """`organisation` signs the current DSA (version 1.0 is published if none is in force)."""
+    current = agreement_current_version(dsa_agreement()) if dsa_agreement() else None
+    version = version or current or dsa()
     signer = organisation.memberships.filter(role=MembershipRole.SIGNATORY).first()
     return signature_record(agreement_version=version, organisation=organisation,
                             signed_by=signer.user if signer else signatory(organisation),
