@@ -37,7 +37,8 @@ def test_membership_inline_grants_and_revokes(admin_client):
         "membership.grant", "membership.revoke"]
 
 
-def test_agreement_version_and_signature_are_added_through_the_services(admin_client, storage_backend):
+def test_agreement_version_and_signature_are_added_through_the_services(transactional_db, admin_client,
+                                                                      storage_backend):
     hospital = organisation_create(name="Turku Pathology", slug="turku")
     signer = user_create(username="aino", email="aino@example.org", password=None)
     membership_grant(user=signer, organisation=hospital, role=MembershipRole.SIGNATORY)
