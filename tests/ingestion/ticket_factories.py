@@ -5,10 +5,16 @@ from __future__ import annotations
 from access.roles import Role
 from access.services import organisation_create, user_create
 from ingestion.services.submissions import submission_create, submission_transition
+from tests.governance.factories import dsa_signed
 
 
 def organisation(slug: str = "karolinska", name: str = "Karolinska"):
-    return organisation_create(name=name, slug=slug)
+    """An organisation that has signed the current DSA, so its contributors may submit."""
+    org = organisation_create(name=name, slug=slug)
+    # Recorded by a steward without a mail address, so mail tests see only their own stewards.
+    user_create(username=f"steward-{slug}", email="", password=None, roles=(Role.DATA_STEWARD,))
+    dsa_signed(org)
+    return org
 
 
 def contributor(org, username: str = "carla"):
