@@ -65,6 +65,10 @@ def _configure(settings) -> None:
                 "task": "bigpicture.tasks.storage_sweep",
                 "schedule": 3600.0,
             },
+            "sweep-rejected-inbox": {
+                "task": "ingestion.tasks.review.rejected_inbox_sweep",
+                "schedule": 3600.0,
+            },
         },
     )
 

@@ -6,11 +6,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from access.selectors import can_submit_for
+from bigpicture.celery import app
 from bigpicture.errors import UserError
 from governance.services import audit_record
 from ingestion.models import FileEvent, Submission, SubmissionEvent, SubmissionFile
 from ingestion.selectors import transition_allowed
-from ingestion.states import TRANSITION_BY_ACTION, Failure, FileState
+from ingestion.states import TRANSITION_BY_ACTION, Failure, FileState, SubmissionState
+
+# The portal's own next step after a transition into these states. By task name, because the
+# tasks call these services (ingestion.tasks.review).
+FOLLOW_UP_TASKS = {
+    SubmissionState.VALIDATING: "ingestion.tasks.review.submission_validate",
+    SubmissionState.PUBLISHING: "ingestion.tasks.review.submission_publish",
+}
 
 
 class TransitionRefused(UserError):
@@ -57,6 +65,8 @@ def submission_transition(*, submission: Submission, action: str, actor=None, me
     submission.state = locked.state
     audit_record(actor=actor, action=f"submission.{action}", target=locked,
                  detail={"from": event.from_state, "to": event.to_state, "failure": failure})
+    if follow_up := FOLLOW_UP_TASKS.get(locked.state):
+        app.tasks[follow_up].dispatch(str(locked.pk))
     return event
 
 
