@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from bigpicture.errors import UserError
 from ingestion.services.validation import report_request, submission_validate
 from ingestion.states import Failure, SubmissionState
-from tests.ingestion.review_fixtures import upload_bundle, validated
+from tests.ingestion.review_bundles import upload_bundle, validated
 from tests.repository.metaflex_bundles import BundleBuilder
 
 pytest_plugins = ["tests.ingestion.review_fixtures"]
