@@ -20,7 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 
-from bigpicture.errors import PermanentError
+from bigpicture.errors import PermanentError, UserError
 from bigpicture.objects import object_chunks
 from bigpicture.storage import storage_for
 from ingestion.models import Submission, SubmissionFile
@@ -57,6 +57,14 @@ def _place(storage, file: SubmissionFile, root: Path) -> None:
         # Registration refuses such paths; a row that has one anyway is the portal's bug.
         raise PermanentError(f"file {file.pk} has an unsafe bundle path {file.path!r}; an operator must look.")
     target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _copy(storage, file, target)
+    except FileNotFoundError:
+        raise UserError(f"{file.path}: its uploaded bytes are no longer in the inbox; upload this file "
+                        "again.") from None
+
+
+def _copy(storage, file: SubmissionFile, target: Path) -> None:
     if isinstance(storage, FileSystemStorage):
         source = storage.path(file.storage_name)
         try:

@@ -11,6 +11,7 @@ from bigpicture.errors import UserError
 from ingestion.models import Submission
 from ingestion.selectors import is_steward, report_groups, submission_actions
 from ingestion.services.review import review_act
+from ingestion.states import STEWARD
 
 
 def _reviewed(request, submission_id) -> Submission:
@@ -30,7 +31,8 @@ def review(request, submission_id):
         "groups": report_groups(submission.report),
         "files": submission.files.all(),
         "events": submission.events.select_related("actor"),
-        "actions": submission_actions(submission, request.user),
+        # A steward who also contributes for the organisation gets the contributor's buttons elsewhere.
+        "actions": [a for a in submission_actions(submission, request.user) if a.by == STEWARD],
     })
 
 

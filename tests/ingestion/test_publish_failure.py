@@ -37,14 +37,16 @@ def test_a_bundle_changed_after_review_is_refused_as_a_user_failure(storage_back
     assert not approved.files.filter(state=FileState.ARCHIVED).exists()
 
 
-def test_a_lost_inbox_object_is_a_permanent_failure_with_a_sentence(local_storage, approved):
+def test_a_lost_inbox_object_names_the_file_to_upload_again(storage_backend, approved):
     image = approved.files.get(path="IMAGES/IMAGE_img1/img1.dcm")
     storage_for("inbox").delete(image.storage_name)
     failed = committed(submission_publish, submission_id=approved.pk)
     assert failed.state == SubmissionState.AWAITING_REVIEW
     event = failed.events.get(action="publish_failed")
-    assert event.failure == Failure.PERMANENT and "An operator must look" in event.message
-    assert "Traceback" not in event.message and image.storage_name in event.message
+    assert event.failure == Failure.USER
+    assert event.message == ("Publishing was refused: IMAGES/IMAGE_img1/img1.dcm: its uploaded bytes are no "
+                             "longer in the inbox; upload this file again.")
+    assert storage_backend.objects("archive", "public") == set()
     assert not m.Dataset.objects.exists()
 
 
