@@ -39,7 +39,7 @@ def test_steward_previews_and_returns(transactional_db, live_server, desktop_pag
     page.focus("#message-return")
     page.keyboard.type("Please add the fixation type.")
     page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "Returned to contributor" in page.inner_text("main")
     assert Submission.objects.get(pk=submission.pk).state == SubmissionState.RETURNED

@@ -80,3 +80,12 @@ def test_a_second_run_of_the_task_changes_nothing(submission, contributor, tmp_p
     events = submission.events.count()
     assert submission_validate(submission_id=submission.pk) is None
     assert submission.events.count() == events
+
+
+def test_the_tasks_transitions_dispatch_by_name_exist():
+    from bigpicture.celery import app
+    from ingestion.services.submissions import FOLLOW_UP_TASKS
+    from ingestion.services.validation import REPORT_TASK
+
+    for name in (*FOLLOW_UP_TASKS.values(), REPORT_TASK, app.conf.beat_schedule["sweep-rejected-inbox"]["task"]):
+        assert name in app.tasks, name
