@@ -1,13 +1,16 @@
 """Submitting validates the inbox bundle with the importer: the report is stored, with the CLI's own text."""
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from bigpicture.errors import UserError
 from ingestion.services.validation import report_request, submission_validate
 from ingestion.states import Failure, SubmissionState
+from repository.models import Dataset
 from tests.ingestion.review_bundles import upload_bundle, validated
 from tests.repository.metaflex_bundles import BundleBuilder
 
@@ -33,6 +36,9 @@ def test_valid_bundle_reaches_review_with_its_report(submission, contributor, tm
         "No problems found."
     assert [e.action for e in submission.events.all()] == ["upload", "submit", "validation_passed",
                                                            "processing_done"]
+    # The scratch copy of the bundle is gone, and the rehearsal wrote nothing to the repository.
+    assert list((Path(settings.VAR_DIR) / "scratch").glob(f"bundle-{submission.pk}-*")) == []
+    assert not Dataset.objects.exists()
 
 
 def test_invalid_bundle_goes_back_to_uploading_with_the_cli_messages(submission, contributor, organisation,
