@@ -69,6 +69,10 @@ def _configure(settings) -> None:
                 "task": "bigpicture.outbox.outbox_deliver",
                 "schedule": 60.0,
             },
+            "sweep-rejected-inbox": {
+                "task": "ingestion.tasks.review.rejected_inbox_sweep",
+                "schedule": 3600.0,
+            },
         },
     )
 

@@ -60,13 +60,14 @@ def object_move(storage: Storage, source: str, target: str) -> None:
 def object_digest(storage: Storage, name: str) -> tuple[str, int]:
     """(SHA-256, size) of an object, read as a stream; FileNotFoundError if there is none."""
     digest, size = hashlib.sha256(), 0
-    for chunk in _object_chunks(storage, name):
+    for chunk in object_chunks(storage, name):
         digest.update(chunk)
         size += len(chunk)
     return digest.hexdigest(), size
 
 
-def _object_chunks(storage: Storage, name: str) -> Iterator[bytes]:
+def object_chunks(storage: Storage, name: str) -> Iterator[bytes]:
+    """The bytes of an object in 1 MiB chunks, streamed (never the whole object in memory)."""
     if isinstance(storage, S3Storage):
         # S3File would spool the whole object to a temporary file first.
         try:

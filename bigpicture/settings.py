@@ -126,6 +126,9 @@ STORAGES = storage_settings(
 # once this old; keep it above the longest import (see bigpicture.staging).
 STORAGE_STAGING_GRACE_SECONDS = env_int("STORAGE_STAGING_GRACE_SECONDS", 24 * 3600)
 
+# Ingestion: a rejected submission's inbox files are kept this long, then removed (recorded).
+INGESTION_REJECTED_RETENTION_DAYS = env_int("INGESTION_REJECTED_RETENTION_DAYS", 30)
+
 # Celery: named queues, late acks, and a broker that needs no server by default.
 CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_DIR = Path(env_str("CELERY_BROKER_DIR", str(VAR_DIR / "broker")))

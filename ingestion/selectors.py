@@ -28,3 +28,16 @@ def submission_actions(submission, user) -> list[Transition]:
 
 def submission_visible(submission, user) -> bool:
     return is_steward(user) or can_submit_for(user, submission.organisation)
+
+
+def report_groups(report: dict) -> list[dict]:
+    """A stored validation report's problems as groups for the page: errors, then warnings, by file."""
+    groups = []
+    for severity, title in (("error", "Errors"), ("warning", "Warnings")):
+        problems = [p for p in report.get("problems", []) if p.get("severity", "error") == severity]
+        by_file: dict[str, list[dict]] = {}
+        for problem in problems:
+            by_file.setdefault(problem.get("file") or "(the bundle)", []).append(problem)
+        if problems:
+            groups.append({"severity": severity, "title": title, "count": len(problems), "files": by_file})
+    return groups

@@ -103,6 +103,9 @@ class FileState(models.TextChoices):
     EXPIRED = "expired", "Upload expired"
     REPLACED = "replaced", "Replaced"
     REMOVED = "removed", "Removed"
+    # History states after the inbox: moved to the archive on publication, or to quarantine (malware).
+    ARCHIVED = "archived", "Archived (published)"
+    QUARANTINED = "quarantined", "Quarantined"
 
 
 # Files in these states count for the bundle; the others are history.

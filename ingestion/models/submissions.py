@@ -29,6 +29,10 @@ class Submission(models.Model):
     # The latest MetaFleX validation report: {"ok", "problems": [{rule, severity, file, line, message}], ...}.
     report = models.JSONField(default=dict, blank=True)
     report_at = models.DateTimeField(null=True, blank=True)
+    # Set with the report when it passes: the landing page as it will look (rendered from the importer's
+    # dry run), and for a new version the importer's changes against the previous one.
+    preview_html = models.TextField(blank=True)
+    diff = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -6,13 +6,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from access.selectors import can_submit_for
+from bigpicture.celery import app
 from bigpicture.errors import UserError
 from governance.selectors import dsa_missing
 from governance.services import audit_record
 from ingestion.models import FileEvent, Submission, SubmissionEvent, SubmissionFile
 from ingestion.selectors import transition_allowed
 from ingestion.services.tickets import ticket_on_transition, ticket_open
-from ingestion.states import TRANSITION_BY_ACTION, Failure, FileState
+from ingestion.states import TRANSITION_BY_ACTION, Failure, FileState, SubmissionState
+
+# The portal's own next step after a transition into these states. By task name, because the
+# tasks call these services (ingestion.tasks.review).
+FOLLOW_UP_TASKS = {
+    SubmissionState.VALIDATING: "ingestion.tasks.review.submission_validate",
+    SubmissionState.PUBLISHING: "ingestion.tasks.review.submission_publish",
+}
 
 
 class TransitionRefused(UserError):
@@ -64,6 +72,8 @@ def submission_transition(*, submission: Submission, action: str, actor=None, me
     audit_record(actor=actor, action=f"submission.{action}", target=locked,
                  detail={"from": event.from_state, "to": event.to_state, "failure": failure})
     ticket_on_transition(event)
+    if follow_up := FOLLOW_UP_TASKS.get(locked.state):
+        app.tasks[follow_up].dispatch(str(locked.pk))
     return event
 
 

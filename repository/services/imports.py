@@ -9,6 +9,7 @@ Big collections stream from disk in batches (see `rows.RowWriter`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -64,8 +65,12 @@ class ImportResult:
 @gc_relaxed()
 def dataset_import(*, bundle_dir: str | Path, organisation=None, actor=None, changelog: str = "",
                    dry_run: bool = False, allow_accessions: bool = False,
-                   accept_foreign_accessions: bool = False) -> ImportResult:
+                   accept_foreign_accessions: bool = False,
+                   rehearsal: Callable[[ImportResult], None] | None = None) -> ImportResult:
     """Validate and, when valid, publish the bundle as a new dataset version.
+
+    `rehearsal` (dry runs only) is called with the result inside the import's transaction,
+    before the rollback, while the rows exist (the steward's landing-page preview).
 
     `allow_accessions` lets the bundle carry accessions this repository issued to the same
     dataset (a re-import of an export); `accept_foreign_accessions` also accepts accessions
@@ -81,6 +86,8 @@ def dataset_import(*, bundle_dir: str | Path, organisation=None, actor=None, cha
                              dry_run=dry_run, allow_accessions=allow_accessions,
                              accept_foreign_accessions=accept_foreign_accessions)
             if dry_run:
+                if rehearsal is not None:
+                    rehearsal(result)
                 transaction.set_rollback(True)
             return result
     except ImportRejected as rejected:

@@ -25,15 +25,20 @@ def landing_page(request, accession: str, number: int | None = None):
             "version": version, "dataset": version.dataset,
             "citation_text": citation_text(citation_facts(version, request)),
         }, status=410)
+    return render(request, "repository/landing_page.html", landing_page_context(version, request))
+
+
+def landing_page_context(version, request) -> dict:
+    """The landing page template's context; also renders the steward's preview of a submission."""
     policy = version.summary.get("policy") or {}
-    return render(request, "repository/landing_page.html", {
+    return {
         "version": version, "dataset": version.dataset, "versions": published_versions(dataset=version.dataset),
         "summary_rows": summary_rows(version.summary),
         "policy_rows": [(label, policy.get(key)) for key, label in POLICY_FIELDS],
         "policy_text": policy.get("policy_text"),
         "sample_images": version.summary.get("sample_images", []),
         **landing_context(version, request),
-    })
+    }
 
 
 @require_GET

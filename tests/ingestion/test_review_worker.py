@@ -1,0 +1,49 @@
+"""Through a real Celery worker: check, submit → awaiting review, approve → published, inbox empty."""
+
+import time
+
+import pytest
+
+from ingestion.models import Submission
+from ingestion.services.review import review_act
+from ingestion.services.submissions import submission_transition
+from ingestion.services.validation import report_request
+from ingestion.states import SubmissionState
+from tests.ingestion.review_bundles import upload_bundle
+from tests.repository.metaflex_bundles import BundleBuilder
+
+pytest_plugins = ["tests.ingestion.review_fixtures"]
+pytestmark = [pytest.mark.worker, pytest.mark.slow]
+
+
+def _wait(submission_id, worker, done, timeout: float = 120) -> Submission:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        submission = Submission.objects.get(pk=submission_id)
+        if done(submission):
+            return submission
+        time.sleep(0.2)
+    raise AssertionError(f"the worker did not finish within {timeout}s:\n{worker.log()}")
+
+
+def test_the_worker_validates_and_publishes(celery_worker, local_storage, submission, contributor, steward,
+                                            tmp_path, client):
+    worker = celery_worker(MEDIA_ROOT=str(local_storage))
+    upload_bundle(submission, BundleBuilder(tmp_path / "b").write())
+
+    report_request(submission, contributor)
+    checked = _wait(submission.pk, worker, lambda s: s.report_at is not None)
+    assert checked.state == SubmissionState.UPLOADING and checked.report["ok"], checked.report
+
+    submission_transition(submission=submission, action="submit", actor=contributor)
+    review = _wait(submission.pk, worker, lambda s: s.state not in (SubmissionState.VALIDATING,
+                                                                     SubmissionState.PROCESSING))
+    assert review.state == SubmissionState.AWAITING_REVIEW, review.events.last().message
+    assert review.preview_html
+
+    review_act(submission=review, action="approve", actor=steward)
+    published = _wait(submission.pk, worker, lambda s: s.state != SubmissionState.PUBLISHING)
+    assert published.state == SubmissionState.PUBLISHED, published.events.last().message
+    assert client.get(f"/datasets/{published.dataset.accession}/").status_code == 200
+    inbox = local_storage / "inbox"
+    assert [p for p in inbox.rglob("*") if p.is_file()] == []
