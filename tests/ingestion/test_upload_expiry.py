@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from ingestion.models import SubmissionFile, UploadPart
 from ingestion.services.expiry import uploads_expire
 from tests.ingestion.uploadkit import payload
-
-pytestmark = pytest.mark.postgres
 
 
 def test_unfinished_upload_expires_and_its_parts_are_deleted(portal, submission, storage_backend, small_parts,

@@ -7,8 +7,6 @@ import requests
 
 from tests.ingestion.uploadkit import payload
 
-pytestmark = pytest.mark.postgres
-
 
 def test_complete_with_a_part_missing_lists_it(portal, submission, storage_backend, small_parts):
     data = payload(3 * small_parts, seed=2)
