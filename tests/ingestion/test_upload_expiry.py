@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from bigpicture.celery import app
 from ingestion.models import SubmissionFile, UploadPart
 from ingestion.services.expiry import uploads_expire
+from ingestion.tasks.uploads import uploads_expire as uploads_expire_task
 from tests.ingestion.uploadkit import payload
 
 
@@ -51,3 +53,8 @@ def test_sweep_deletes_parts_that_no_file_claims(storage_backend, transactional_
     later = timezone.now() + timedelta(hours=settings.INGESTION_UPLOAD_EXPIRY_HOURS, minutes=1)
     assert uploads_expire(now=later) == 0
     assert storage_backend.objects("inbox") == set()
+
+
+def test_the_sweep_runs_hourly_on_beat():
+    [entry] = [e for e in app.conf.beat_schedule.values() if e["task"] == uploads_expire_task.name]
+    assert entry["schedule"] == 3600.0
