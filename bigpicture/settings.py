@@ -171,7 +171,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Submissions and their files both have a `state`: name their enums apart.
+    "ENUM_NAME_OVERRIDES": {
+        "SubmissionStateEnum": "ingestion.states.SubmissionState",
+        "FileStateEnum": "ingestion.states.FileState",
+    },
 }
+
+# Uploads (ingestion/PROTOCOL.md): the largest file, each organisation's default quota of live bytes,
+# the smallest part size (S3 needs 5 MiB or more), and how long an unfinished upload may wait.
+INGESTION_MAX_FILE_BYTES = env_int("INGESTION_MAX_FILE_BYTES", 1024**4)
+INGESTION_DEFAULT_QUOTA_BYTES = env_int("INGESTION_DEFAULT_QUOTA_BYTES", 10 * 1024**4)
+INGESTION_PART_SIZE = env_int("INGESTION_PART_SIZE", 64 * 1024**2)
+INGESTION_UPLOAD_EXPIRY_HOURS = env_int("INGESTION_UPLOAD_EXPIRY_HOURS", 72)
 
 PORTAL_NAME = env_str("PORTAL_NAME", "Bigpicture portal")
 
