@@ -18,6 +18,7 @@ from rich.console import Console
 from . import __version__
 from .client import PortalClient, token_from
 from .errors import EXIT_FAILED, EXIT_INVALID, EXIT_OK, EXIT_USAGE, ApiError, UploadError, UsageError
+from .limit import RateLimit, rate_parse
 from .local import bundle_validate
 from .progress import Bars, Progress
 from .report import RunReport
@@ -45,6 +46,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--submission", help="upload into this submission id instead of the remembered one")
     p.add_argument("--new-submission", action="store_true", help="start a new submission even if one is remembered")
     p.add_argument("--parallel", type=int, default=4, metavar="N", help="files sent at once (default 4)")
+    p.add_argument("--limit-rate", type=_rate, metavar="RATE",
+                   help="at most this many bytes per second in all, e.g. 500k, 20M (default: no limit)")
     p.add_argument("--submit", action="store_true", help="submit for review once every file is verified")
     p.add_argument("--wait", type=float, default=900, metavar="SECONDS",
                    help="how long to wait for the portal to verify the files (default 900)")
@@ -52,6 +55,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
+
+
+def _rate(text: str) -> float:
+    try:
+        return rate_parse(text)
+    except (ValueError, IndexError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a rate; use e.g. 500k, 20M or 1G") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,7 +112,7 @@ def _run(args: argparse.Namespace, report: RunReport) -> int:
     with bars:
         bars.overall(sum(f.size for f in files))
         transfer = Transfer(url=args.url, token=token, submission=submission, parallel=args.parallel,
-                            progress=bars)
+                            progress=bars, limit=RateLimit(args.limit_rate))
         report.files = transfer.run(files, wait_seconds=args.wait)
     if not report.ok:
         return EXIT_FAILED
@@ -147,7 +157,8 @@ def _check_editable(found: dict) -> None:
 def _organisation(args: argparse.Namespace, me: dict) -> str:
     if args.organisation:
         return args.organisation
-    slugs = [o.get("slug") if isinstance(o, dict) else str(o) for o in me.get("organisations", [])]
+    listed = me.get("submission_organisations", me.get("organisations", []))
+    slugs = [o.get("slug") if isinstance(o, dict) else str(o) for o in listed]
     slugs = [s for s in slugs if s]
     if len(slugs) == 1:
         return slugs[0]

@@ -15,6 +15,7 @@ import requests
 
 from . import __version__
 from .errors import ApiError, AuthError, ConnectionFailure
+from .limit import RateLimit
 
 TIMEOUT = (10, 300)  # connect, read (seconds): a part may take a while to store
 BLOCK = 1 << 20
@@ -23,7 +24,9 @@ BLOCK = 1 << 20
 class FileSlice:
     """`length` bytes of a file from `offset`, read in blocks; reports each block sent."""
 
-    def __init__(self, path: Path, offset: int, length: int, on_read: Callable[[int], None] | None = None):
+    def __init__(self, path: Path, offset: int, length: int, on_read: Callable[[int], None] | None = None,
+                 limit: RateLimit | None = None):
+        self._limit = limit
         self._handle = open(path, "rb")  # noqa: SIM115 (closed by close(), after the request)
         self._handle.seek(offset)
         self._left = length
@@ -37,7 +40,10 @@ class FileSlice:
         if self._left <= 0:
             return b""
         size = self._left if size is None or size < 0 else min(size, self._left)
-        data = self._handle.read(min(size, BLOCK))
+        size = min(size, BLOCK)
+        if self._limit:
+            self._limit.take(size)
+        data = self._handle.read(size)
         self._left -= len(data)
         if self._on_read and data:
             self._on_read(len(data))

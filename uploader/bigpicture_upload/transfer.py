@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .client import FileSlice, PortalClient
 from .errors import ApiError, ConnectionFailure, UploadError
+from .limit import RateLimit
 from .local import LocalFile
 from .progress import Progress
 
@@ -48,7 +49,9 @@ class FileResult:
 class Transfer:
     """Uploads `files` into one submission with `parallel` threads, each with its own client."""
 
-    def __init__(self, *, url: str, token: str, submission: str, parallel: int, progress: Progress) -> None:
+    def __init__(self, *, url: str, token: str, submission: str, parallel: int, progress: Progress,
+                 limit: RateLimit | None = None) -> None:
+        self.limit = limit or RateLimit(None)
         self.url, self.token, self.submission = url, token, submission
         self.parallel = max(1, parallel)
         self.progress = progress
@@ -117,7 +120,7 @@ class Transfer:
                 self.progress.advance(task, n)
 
             try:
-                client.part_put(part, FileSlice(local.disk, offset, length, on_read))
+                client.part_put(part, FileSlice(local.disk, offset, length, on_read, self.limit))
                 result.bytes_sent += length
                 result.parts_sent += 1
                 return

@@ -1,0 +1,62 @@
+"""Running the real `bigpicture-upload` console script against a live portal.
+
+The CLI runs as a subprocess of the test's own venv (`make install` installs it
+there), with its cache folder (where it remembers submissions) inside `tmp_path`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.repository.metaflex_bundles import BundleBuilder
+
+UPLOADER = Path(sys.executable).parent / "bigpicture-upload"
+MiB = 1024 * 1024
+PART_SIZE = MiB  # the protocol rounds part sizes up to 1 MiB: the smallest there is
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def report(self) -> dict:
+        return json.loads(self.stdout)
+
+    def by_path(self) -> dict[str, dict]:
+        return {f["path"]: f for f in self.report["files"]}
+
+
+def uploader_env(cache: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "BIGPICTURE_TOKEN"}
+    env["XDG_CACHE_HOME"] = str(cache)
+    return env
+
+
+def upload_command(bundle: Path, url: str, token: str, *args: str) -> list[str]:
+    assert UPLOADER.exists(), f"{UPLOADER} is missing: run `make install` (it installs ./uploader editable)"
+    return [str(UPLOADER), str(bundle), "--url", url, "--token", token, *args]
+
+
+def upload(bundle: Path, url: str, token: str, *args: str, cache: Path, timeout: float = 300) -> Run:
+    done = subprocess.run(upload_command(bundle, url, token, *args), env=uploader_env(cache),
+                          capture_output=True, text=True, timeout=timeout)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def bundle_with_big_files(base: Path, *, sizes: tuple[int, ...] = (int(4.5 * MiB), 3 * MiB)) -> Path:
+    """The small test bundle plus annotation files of `sizes` bytes, so files have several parts."""
+    builder = BundleBuilder(base)
+    files = builder.find("annotation", "ANNOTATION/FILES")
+    rng = random.Random(7)
+    for n, size in enumerate(sizes):
+        files.append(builder.file_el(f"ANNOTATIONS/big{n}.bin", rng.randbytes(size), "json"))
+    return builder.write()
