@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bigpicture.storage import storage_for
 from tests.repository.metaflex_bundles import BundleBuilder
 
 UPLOADER = Path(sys.executable).parent / "bigpicture-upload"
@@ -60,3 +63,50 @@ def bundle_with_big_files(base: Path, *, sizes: tuple[int, ...] = (int(4.5 * MiB
     for n, size in enumerate(sizes):
         files.append(builder.file_el(f"ANNOTATIONS/big{n}.bin", rng.randbytes(size), "json"))
     return builder.write()
+
+
+def bundle_listing(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+
+
+def inbox_listing() -> list[str]:
+    """Every name in the inbox storage area, recursively (local or S3)."""
+    storage = storage_for("inbox")
+    names, folders = [], [""]
+    while folders:
+        folder = folders.pop()
+        subfolders, files = storage.listdir(folder)
+        prefix = f"{folder}/" if folder else ""
+        names += [prefix + name for name in files]
+        folders += [prefix + name for name in subfolders]
+    return sorted(names)
+
+
+class PutCounter:
+    """Counts the PUT requests (part bodies) the live server receives, from Django's own signal."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, sender, environ=None, **kwargs) -> None:
+        if environ and environ.get("REQUEST_METHOD") == "PUT":
+            self.count += 1
+
+
+def start_and_kill_when(bundle: Path, url: str, token: str, *, cache: Path, arrived, timeout: float = 120,
+                        args: tuple[str, ...] = ()) -> None:
+    """Start the uploader, SIGKILL it once `arrived()` is true (parts are on the portal), reap it."""
+    process = subprocess.Popen(upload_command(bundle, url, token, "--json", *args), env=uploader_env(cache),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + timeout
+        while not arrived():
+            assert process.poll() is None, f"the uploader ended before the kill: {process.stderr.read()!r}"
+            assert time.monotonic() < deadline, "no parts arrived in time"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=30)
+        process.stderr.close()
