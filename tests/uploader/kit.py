@@ -65,6 +65,11 @@ def bundle_with_big_files(base: Path, *, sizes: tuple[int, ...] = (int(4.5 * MiB
     return builder.write()
 
 
+def parts_of(size: int) -> int:
+    """How many parts the protocol cuts a file into (a zero-byte file has one empty part)."""
+    return max(1, -(-size // PART_SIZE))
+
+
 def bundle_listing(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
 
