@@ -7,6 +7,7 @@ Part bodies stream from disk (`FileSlice`), never read whole into memory.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,9 @@ class FileSlice:
     """`length` bytes of a file from `offset`, read in blocks; reports each block sent."""
 
     def __init__(self, path: Path, offset: int, length: int, on_read: Callable[[int], None] | None = None,
-                 limit: RateLimit | None = None):
+                 limit: RateLimit | None = None, stop: threading.Event | None = None):
         self._limit = limit
+        self._stop = stop
         self._handle = open(path, "rb")  # noqa: SIM115 (closed by close(), after the request)
         self._handle.seek(offset)
         self._left = length
@@ -41,6 +43,8 @@ class FileSlice:
             return b""
         size = self._left if size is None or size < 0 else min(size, self._left)
         size = min(size, BLOCK)
+        if self._stop is not None and self._stop.is_set():
+            raise OSError("upload interrupted")  # ends the request: Ctrl-C stops every stream at once
         if self._limit:
             self._limit.take(size)
         data = self._handle.read(size)
@@ -120,14 +124,15 @@ class PortalClient:
         if url.startswith("/"):
             url = f"{self.url}{url}"
         headers = {**part.get("headers", {}), "Content-Length": str(len(body))}
+        data = body if len(body) else b""  # requests would send an empty stream chunked
         # Presigned S3 URLs carry their own credentials: our bearer token must not go there.
         same_host = url.startswith(self.url)
         try:
             if same_host:
-                response = self.session.request(part.get("method", "PUT"), url, data=body, headers=headers,
+                response = self.session.request(part.get("method", "PUT"), url, data=data, headers=headers,
                                                 timeout=TIMEOUT)
             else:
-                response = requests.request(part.get("method", "PUT"), url, data=body, headers=headers,
+                response = requests.request(part.get("method", "PUT"), url, data=data, headers=headers,
                                             timeout=TIMEOUT)
         except requests.RequestException as error:
             raise ConnectionFailure(f"sending part {part['number']} failed ({_reason(error)})") from None

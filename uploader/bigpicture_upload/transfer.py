@@ -52,6 +52,7 @@ class Transfer:
     def __init__(self, *, url: str, token: str, submission: str, parallel: int, progress: Progress,
                  limit: RateLimit | None = None) -> None:
         self.limit = limit or RateLimit(None)
+        self.stop = threading.Event()
         self.url, self.token, self.submission = url, token, submission
         self.parallel = max(1, parallel)
         self.progress = progress
@@ -63,8 +64,14 @@ class Transfer:
         return self._local.client
 
     def run(self, files: list[LocalFile], *, wait_seconds: float) -> list[FileResult]:
-        with ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="upload") as pool:
+        pool = ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="upload")
+        try:
             results = list(pool.map(self._send_guarded, files))
+        except BaseException:  # Ctrl-C: stop the streams in flight, start no others
+            self.stop.set()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         self._await_verdicts(results, wait_seconds)
         return results
 
@@ -120,7 +127,7 @@ class Transfer:
                 self.progress.advance(task, n)
 
             try:
-                client.part_put(part, FileSlice(local.disk, offset, length, on_read, self.limit))
+                client.part_put(part, FileSlice(local.disk, offset, length, on_read, self.limit, self.stop))
                 result.bytes_sent += length
                 result.parts_sent += 1
                 return
