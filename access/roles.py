@@ -1,4 +1,7 @@
-"""The portal's roles. Each role is a Django group of the same name."""
+"""The portal's roles. Each global role is a Django group of the same name.
+
+Membership roles are held in one organisation (`access.Membership`).
+"""
 
 from django.db import models
 
@@ -9,3 +12,14 @@ class Role(models.TextChoices):
     DATA_STEWARD = "data_steward", "Data steward"
     RESEARCHER = "researcher", "Researcher"
     ADMIN = "admin", "Administrator"
+
+
+class MembershipRole(models.TextChoices):
+    CONTRIBUTOR = Role.CONTRIBUTOR.value, "Contributor"
+    NODE_COORDINATOR = Role.NODE_COORDINATOR.value, "Node coordinator"
+    # The organisation's legal signatory for agreements (the DSA).
+    SIGNATORY = "signatory", "Signatory"
+
+
+# Membership roles that let a user submit for the organisation.
+SUBMITTING_ROLES = (MembershipRole.CONTRIBUTOR, MembershipRole.NODE_COORDINATOR)

@@ -155,6 +155,8 @@ SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Personal API tokens (Authorization: Bearer ...); first, so unauthenticated calls get 401.
+        "access.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
 }

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from access.selectors import can_submit_for
 from bigpicture.errors import UserError
+from governance.selectors import dsa_missing
 from governance.services import audit_record
 from ingestion.models import FileEvent, Submission, SubmissionEvent, SubmissionFile
 from ingestion.selectors import transition_allowed
@@ -22,6 +23,9 @@ def submission_create(*, organisation, actor, title: str = "", dataset=None) -> 
     if not can_submit_for(actor, organisation):
         raise UserError(f"You may not submit for {organisation.name}: ask its node coordinator or a data "
                         "steward to give you the contributor role there.")
+    missing_agreement = dsa_missing(organisation)
+    if missing_agreement:
+        raise UserError(missing_agreement)
     if dataset is not None and dataset.organisation_id not in (None, organisation.pk):
         raise UserError(f"Dataset {dataset.accession} belongs to another organisation.")
     submission = Submission.objects.create(organisation=organisation, created_by=actor, title=title[:255],

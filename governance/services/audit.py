@@ -1,4 +1,4 @@
-"""Writes for governance. `audit_record` is the only way to write audit rows."""
+"""Writes for the audit log. `audit_record` is the only way to write audit rows."""
 
 from __future__ import annotations
 

@@ -1,0 +1,6 @@
+"""Users, organisations, memberships and personal API tokens."""
+
+from access.models.organisations import Membership, Organisation, User
+from access.models.tokens import ApiToken
+
+__all__ = ["ApiToken", "Membership", "Organisation", "User"]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from access.views import tokens
+
+app_name = "access"
+urlpatterns = [
+    path("tokens/", tokens.token_list, name="tokens"),
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke_view, name="token_revoke"),
+]

@@ -1,0 +1,1 @@
+"""Account pages of the signed-in user."""

@@ -1,0 +1,10 @@
+"""Writes for governance: the audit log here (`audit_record`), agreements in `.agreements`."""
+
+from governance.services.audit import (
+    ChainReport,
+    audit_chain_check,
+    audit_record,
+    audit_verification_run,
+)
+
+__all__ = ["ChainReport", "audit_chain_check", "audit_record", "audit_verification_run"]
