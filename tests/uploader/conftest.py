@@ -6,7 +6,9 @@ import pytest
 from django.contrib.auth.models import Group
 
 from access.roles import Role
+from access.services import token_create
 from tests.access.factories import OrganisationFactory, UserFactory
+from tests.governance.factories import dsa_signed
 from tests.uploader.kit import PART_SIZE
 
 
@@ -23,13 +25,12 @@ def contributor(transactional_db):
     organisation = OrganisationFactory(slug="uploader-hospital", name="Uploader Hospital")
     user = UserFactory(username="transporter", organisation=organisation)
     user.groups.add(Group.objects.get_or_create(name=Role.CONTRIBUTOR)[0])
+    dsa_signed(organisation)  # submissions need the organisation's signed data sharing agreement
     return user
 
 
 @pytest.fixture
 def token(contributor):
-    from access.services import token_create  # i7-people: personal API tokens
-
     return token_create(user=contributor, name="bulk uploader test", days=1)[1]
 
 
