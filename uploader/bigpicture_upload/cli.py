@@ -129,7 +129,14 @@ def _run(args: argparse.Namespace, report: RunReport) -> int:
 def _submission(args: argparse.Namespace, client: PortalClient, me: dict, bundle: Path) -> str:
     """The submission to upload into: --submission, else the remembered one, else a new one."""
     if args.submission:
-        _check_editable(client.submission_get(args.submission))
+        try:
+            found = client.submission_get(args.submission)
+        except ApiError as error:
+            if error.status not in (403, 404):
+                raise
+            raise UsageError(f"submission {args.submission} is not on {client.url}, or your account may not "
+                             "upload to it; check the id, or leave out --submission") from None
+        _check_editable(found)
         submission_remember(args.url, bundle, args.submission)
         return args.submission
     remembered = None if args.new_submission else submission_remembered(args.url, bundle)
