@@ -41,11 +41,14 @@ class Progress:
     def file_finished(self, task) -> None:
         pass
 
+    def note(self, text: str) -> None:
+        pass
+
 
 class Bars(Progress):
     def __init__(self, console: Console) -> None:
         self._bars = RichProgress(TextColumn("{task.description}", justify="left"), BarColumn(),
-                                  DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn(),
+                                  DownloadColumn(binary_units=True), TransferSpeedColumn(), TimeRemainingColumn(),
                                   console=console, transient=False)
         self._total: TaskID | None = None
         self._lock = threading.Lock()
@@ -75,6 +78,11 @@ class Bars(Progress):
     def file_finished(self, task) -> None:
         # Finished files leave the screen; the overall bar keeps their bytes.
         self._bars.remove_task(task)
+
+    def note(self, text: str) -> None:
+        """Says on the overall bar what the run waits for (the portal's verification)."""
+        if self._total is not None:
+            self._bars.update(self._total, description=f"[bold]{text}")
 
 
 def _short(path: str, width: int = 40) -> str:

@@ -148,6 +148,7 @@ class Transfer:
         deadline = time.monotonic() + wait_seconds
         pause = 0.2
         while waiting:
+            self.progress.note(f"verifying: {len(waiting)} file(s) left")
             for file_id, result in list(waiting.items()):
                 try:
                     info = client.file_get(self.submission, file_id)
