@@ -88,6 +88,10 @@ class Transfer:
     def _send(self, local: LocalFile, result: FileResult) -> None:
         client = self._client()
         info = client.file_register(self.submission, path=local.path, size=local.size, sha256=local.sha256)
+        if info.get("state") == "error" and info.get("failure") == "permanent":
+            result.file_id, result.state = info["id"], "error"
+            result.error = f"{info.get('error') or 'the portal failed on this file'} (an operator must look)"
+            return
         if info.get("state") == "error":
             # The portal refused an earlier copy (e.g. its checksum): this run sends it again.
             client.file_delete(self.submission, info["id"])
