@@ -5,6 +5,7 @@ with its pinned dependencies into a fresh venv without system site-packages, and
 the console script: `--help`, then a real local validation of a bundle.
 """
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -28,7 +29,13 @@ def test_wheel_carries_metaflex_and_runs_without_django(tmp_path):
     python, script = venv / "bin" / "python", venv / "bin" / "bigpicture-upload"
     base_python = getattr(sys, "_base_executable", sys.executable)
     assert run(base_python, "-m", "venv", venv).returncode == 0
-    built = run(python, "-m", "pip", "wheel", "--quiet", "--no-deps", ROOT / "uploader", "-w", tmp_path / "dist")
+    # A copy of the two folders, link kept, so the build writes nothing into the work tree.
+    junk = shutil.ignore_patterns("build", "*.egg-info", "__pycache__")
+    shutil.copytree(ROOT / "metaflex", tmp_path / "src" / "metaflex", ignore=junk)
+    shutil.copytree(ROOT / "uploader", tmp_path / "src" / "uploader", symlinks=True, ignore=junk)
+    assert (tmp_path / "src" / "uploader" / "metaflex").is_symlink()
+    built = run(python, "-m", "pip", "wheel", "--quiet", "--no-deps", tmp_path / "src" / "uploader",
+                "-w", tmp_path / "dist")
     assert built.returncode == 0, built.stderr
     wheel = next((tmp_path / "dist").glob("bigpicture_upload-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -85,18 +85,21 @@ class Transfer:
             result.state, result.error = "error", str(error)
         return result
 
-    def _send(self, local: LocalFile, result: FileResult) -> None:
-        client = self._client()
+    def _register(self, client: PortalClient, local: LocalFile) -> dict:
+        """Register the file; a copy the portal refused before (e.g. its checksum) is removed and sent again."""
         info = client.file_register(self.submission, path=local.path, size=local.size, sha256=local.sha256)
-        if info.get("state") == "error" and info.get("failure") == "permanent":
-            result.file_id, result.state = info["id"], "error"
-            result.error = f"{info.get('error') or 'the portal failed on this file'} (an operator must look)"
-            return
-        if info.get("state") == "error":
-            # The portal refused an earlier copy (e.g. its checksum): this run sends it again.
+        if info.get("state") == "error" and info.get("failure") != "permanent":
             client.file_delete(self.submission, info["id"])
             info = client.file_register(self.submission, path=local.path, size=local.size, sha256=local.sha256)
+        return info
+
+    def _send(self, local: LocalFile, result: FileResult) -> None:
+        client = self._client()
+        info = self._register(client, local)
         result.file_id, result.state = info["id"], info.get("state", "registered")
+        if result.state == "error":  # failed permanently: sending it again would not help
+            result.error = f"{info.get('error') or 'the portal failed on this file'} (an operator must look)"
+            return
         total = int(info.get("parts_total") or 1)
         part_size = int(info["part_size"])
         held = {int(part["number"]) for part in info.get("parts", [])}
