@@ -146,7 +146,7 @@ def _answer(response: requests.Response, what: str, *, json_body: bool = True) -
     if status == 401 or (status == 403 and what == "GET /api/v1/me/"):
         raise AuthError(_detail(response) or "the token was refused")
     if status >= 400:
-        raise ApiError(status, _detail(response) or f"{what}: HTTP {status}", _code(response))
+        raise ApiError(status, _detail(response) or f"{what}: HTTP {status}", _code(response), _json(response))
     if status == 204 or not response.content or not json_body:
         return None
     try:
