@@ -104,6 +104,11 @@ class PortalClient:
         return self._call("POST", f"/api/v1/submissions/{submission}/files/",
                           json={"path": path, "size": size, "sha256": sha256})
 
+    def file_list(self, submission: str) -> list[dict]:
+        """Every live file of the submission, in one answer."""
+        answer = self._call("GET", f"/api/v1/submissions/{submission}/files/")
+        return answer.get("results", []) if isinstance(answer, dict) else answer
+
     def file_get(self, submission: str, file_id: str) -> dict:
         return self._call("GET", f"/api/v1/submissions/{submission}/files/{file_id}/")
 

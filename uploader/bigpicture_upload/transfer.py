@@ -173,16 +173,19 @@ class Transfer:
         pause = 0.2
         while waiting:
             self.progress.note(f"verifying: {len(waiting)} file(s) left")
+            try:
+                # One list per round, not one request per file: bundles have thousands of files.
+                listed = {str(f["id"]): f for f in client.file_list(self.submission)}
+            except UploadError as error:
+                for result in waiting.values():
+                    result.state, result.error = "error", f"cannot learn the portal's verdict: {error}"
+                return
             for file_id, result in list(waiting.items()):
-                try:
-                    info = client.file_get(self.submission, file_id)
-                except UploadError as error:
-                    result.state, result.error = "error", str(error)
-                    del waiting[file_id]
-                    continue
+                info = listed.get(file_id) or {"state": "gone", "error": "the portal no longer lists this file "
+                                                                          "(replaced, removed or expired)"}
                 result.state = info.get("state", result.state)
-                if result.state == "error":
-                    result.error = info.get("error") or "the portal refused the file"
+                if result.state in ("error", "gone", "expired", "removed", "replaced"):
+                    result.error = info.get("error") or f"the file is {result.state} on the portal"
                 elif result.state in DONE_STATES:
                     server = info.get("sha256") or ""
                     if server != result.sha256:
