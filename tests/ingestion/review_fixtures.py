@@ -1,4 +1,4 @@
-"""Fixtures for the review, validation and publishing tests (`pytest_plugins = ["tests.ingestion.review_fixtures"]`)."""
+"""Fixtures for the review, validation and publishing tests (star-imported by their modules, so they win over conftest's)."""
 
 from __future__ import annotations
 

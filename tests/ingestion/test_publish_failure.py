@@ -9,9 +9,8 @@ from ingestion.services.review import review_act
 from ingestion.states import Failure, FileState, SubmissionState
 from repository import models as m
 from tests.ingestion.review_bundles import committed, upload_bundle, validated
+from tests.ingestion.review_fixtures import *  # noqa: F401,F403  (fixtures: these win over conftest's)
 from tests.repository.metaflex_bundles import BundleBuilder
-
-pytest_plugins = ["tests.ingestion.review_fixtures"]
 
 
 @pytest.fixture

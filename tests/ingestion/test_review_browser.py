@@ -7,9 +7,9 @@ from django.test import Client
 from ingestion.models import Submission
 from ingestion.states import SubmissionState
 from tests.ingestion.review_bundles import upload_bundle, validated
+from tests.ingestion.review_fixtures import *  # noqa: F401,F403  (fixtures: these win over conftest's)
 from tests.repository.metaflex_bundles import BundleBuilder
 
-pytest_plugins = ["tests.ingestion.review_fixtures"]
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("local_storage")]
 
 HEADINGS_IN_ORDER = """() => {

@@ -7,9 +7,9 @@ from ingestion.services.publishing import submission_publish
 from ingestion.services.review import review_act
 from ingestion.states import SubmissionState
 from tests.ingestion.review_bundles import committed, upload_bundle, validated
+from tests.ingestion.review_fixtures import *  # noqa: F401,F403  (fixtures: these win over conftest's)
 from tests.repository.metaflex_bundles import BundleBuilder, s_attr
 
-pytest_plugins = ["tests.ingestion.review_fixtures"]
 pytestmark = pytest.mark.usefixtures("local_storage")
 
 

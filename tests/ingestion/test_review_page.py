@@ -7,9 +7,9 @@ from ingestion.services.review import review_act
 from ingestion.services.submissions import TransitionRefused, submission_transition
 from ingestion.states import SubmissionState
 from tests.ingestion.review_bundles import upload_bundle, validated
+from tests.ingestion.review_fixtures import *  # noqa: F401,F403  (fixtures: these win over conftest's)
 from tests.repository.metaflex_bundles import BundleBuilder
 
-pytest_plugins = ["tests.ingestion.review_fixtures"]
 pytestmark = pytest.mark.usefixtures("local_storage")
 
 

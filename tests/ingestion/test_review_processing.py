@@ -6,9 +6,9 @@ from ingestion.services.review import processing_check
 from ingestion.services.submissions import file_state_set
 from ingestion.states import Failure, FileState, SubmissionState
 from tests.ingestion.review_bundles import upload_bundle, validated
+from tests.ingestion.review_fixtures import *  # noqa: F401,F403  (fixtures: these win over conftest's)
 from tests.repository.metaflex_bundles import BundleBuilder
 
-pytest_plugins = ["tests.ingestion.review_fixtures"]
 pytestmark = pytest.mark.usefixtures("local_storage")
 
 

@@ -10,9 +10,9 @@ from ingestion.services.submissions import submission_transition
 from ingestion.services.validation import report_request
 from ingestion.states import SubmissionState
 from tests.ingestion.review_bundles import upload_bundle
+from tests.ingestion.review_fixtures import *  # noqa: F401,F403  (fixtures: these win over conftest's)
 from tests.repository.metaflex_bundles import BundleBuilder
 
-pytest_plugins = ["tests.ingestion.review_fixtures"]
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
 
 

@@ -12,9 +12,9 @@ from ingestion.services.validation import report_request, submission_validate
 from ingestion.states import Failure, SubmissionState
 from repository.models import Dataset
 from tests.ingestion.review_bundles import upload_bundle, validated
+from tests.ingestion.review_fixtures import *  # noqa: F401,F403  (fixtures: these win over conftest's)
 from tests.repository.metaflex_bundles import BundleBuilder
 
-pytest_plugins = ["tests.ingestion.review_fixtures"]
 pytestmark = pytest.mark.usefixtures("local_storage")
 
 

@@ -22,6 +22,7 @@ from django.test import Client
 from access.roles import Role
 from ingestion.services.submissions import submission_create
 from tests.access.factories import OrganisationFactory, UserFactory
+from tests.governance.factories import dsa_signed
 
 MiB = 1024 * 1024
 CSRF = "c" * 32
@@ -124,7 +125,10 @@ def send_cut_short(url: str, data: bytes, sent: int) -> bytes:
 
 @pytest.fixture
 def organisation(transactional_db):
-    return OrganisationFactory()
+    """An organisation that has signed the current DSA, so its contributors may submit."""
+    organisation = OrganisationFactory()
+    dsa_signed(organisation)
+    return organisation
 
 
 @pytest.fixture
