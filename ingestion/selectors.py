@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+
 from access.roles import Role
 from access.selectors import can_submit_for
-from ingestion.states import CONTRIBUTOR, STEWARD, Transition, transitions_from
+from ingestion.models import Submission
+from ingestion.states import CONTRIBUTOR, LIVE_FILE_STATES, STEWARD, Transition, transitions_from
 
 
 def is_steward(user) -> bool:
@@ -28,3 +32,16 @@ def submission_actions(submission, user) -> list[Transition]:
 
 def submission_visible(submission, user) -> bool:
     return is_steward(user) or can_submit_for(user, submission.organisation)
+
+
+def contributor_submissions(user):
+    """The contributor's list: submissions of the organisation `user` may submit for, newest first."""
+    if not user.is_authenticated or not can_submit_for(user, user.organisation):
+        return Submission.objects.none()
+    return Submission.objects.filter(organisation_id=user.organisation_id).select_related("organisation")
+
+
+def submission_live_files(submission):
+    """The files that count for the bundle now (replaced and removed ones are history)."""
+    return submission.files.filter(state__in=sorted(LIVE_FILE_STATES)).annotate(
+        received_bytes=Coalesce(Sum("parts__size"), 0))
