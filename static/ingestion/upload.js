@@ -26,7 +26,6 @@ const statusLine = document.getElementById("upload-status");
 const overall = section.querySelector(".overall");
 const overallBar = document.getElementById("overall-progress");
 const overallText = document.getElementById("overall-text");
-const stateAtLoad = document.getElementById("submission-state").dataset.state;
 
 class ApiError extends Error {
   constructor(status, detail, code) {
@@ -284,10 +283,22 @@ async function allDone() {
     ? `Upload finished; ${failed} file${failed === 1 ? " has" : "s have"} a problem: see the table.`
     : "All files are uploaded and verified.";
   document.getElementById("resume-note").hidden = !tbody.querySelector('tr.file-row[data-state="registered"]');
-  // The first file moves a draft to "uploading", which changes the buttons: show them.
-  const submission = await api("GET", "").catch(() => null);
   active.clear();
-  if (submission && submission.state && submission.state !== stateAtLoad) location.reload();
+  await refreshActions();
+}
+
+// The first file moves a draft to "uploading", which changes the buttons: take them from the page anew.
+async function refreshActions() {
+  const shown = document.getElementById("submission-state");
+  const submission = await api("GET", "").catch(() => null);
+  if (!submission || !submission.state || submission.state === shown.dataset.state) return;
+  const response = await fetch(location.pathname, { credentials: "same-origin" }).catch(() => null);
+  if (!response?.ok) return;
+  const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+  for (const selector of ["#submission-state", ".submission-actions"]) {
+    const replacement = fresh.querySelector(selector);
+    if (replacement) document.querySelector(selector).replaceWith(document.adoptNode(replacement));
+  }
 }
 
 // -- picking files ------------------------------------------------------------------------------
