@@ -63,7 +63,8 @@ def _report_context(submission) -> dict:
     report = Report.from_json(submission.report)
     problems = sorted(report.problems, key=lambda p: (p.file, p.line))
     groups = [(file or "The bundle as a whole", list(items)) for file, items in groupby(problems, key=lambda p: p.file)]
-    return {"report_text": report.format(), "report_groups": groups, "report_ok": report.ok,
+    # The stored `text` is what import_metaflex printed; older reports have only the problems.
+    return {"report_text": submission.report.get("text") or report.format(), "report_groups": groups, "report_ok": report.ok,
             "report_errors": len(report.errors), "report_warnings": len(report.warnings)}
 
 

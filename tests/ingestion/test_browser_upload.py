@@ -108,10 +108,10 @@ def contributor_uploads_bundle(page, live_server, user, builder: BundleBuilder) 
     (root / "METADATA/dataset.xml").write_bytes(good_dataset_xml)
     row = page.locator("#files-body tr.file-row[data-path='METADATA/dataset.xml']")
     row.locator(".replace-input").set_input_files(str(root / "METADATA/dataset.xml"))
-    page.wait_for_function("""() => {
+    page.wait_for_function("""(oldId) => {
       const row = document.querySelector("#files-body tr.file-row[data-path='METADATA/dataset.xml']");
-      return row.dataset.state === 'verified' && row.dataset.fileId !== '%s';
-    }""" % row.get_attribute("data-file-id"), timeout=SETTLE_MS)
+      return row.dataset.state === 'verified' && row.dataset.fileId !== oldId;
+    }""", arg=row.get_attribute("data-file-id"), timeout=SETTLE_MS)
     replaced = SubmissionFile.objects.filter(submission=submission, path="METADATA/dataset.xml")
     assert sorted(replaced.values_list("state", flat=True)) == [FileState.REPLACED, FileState.VERIFIED]
     # Nothing else was sent again.
