@@ -114,6 +114,8 @@ function rowFor(path) {
   row.dataset.path = path;
   row.querySelector(".file-path code").textContent = path;
   row.querySelector("progress").setAttribute("aria-label", `Upload of ${path}`);
+  const replaceName = row.querySelector(".picker .visually-hidden");
+  if (replaceName) replaceName.textContent = ` ${path}`;
   wireReplace(row);
   tbody.append(row);
   document.getElementById("no-files").hidden = true;
