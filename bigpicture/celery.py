@@ -65,6 +65,10 @@ def _configure(settings) -> None:
                 "task": "bigpicture.tasks.storage_sweep",
                 "schedule": 3600.0,
             },
+            "expire-unfinished-uploads": {
+                "task": "ingestion.tasks.uploads.uploads_expire",
+                "schedule": 3600.0,
+            },
         },
     )
 

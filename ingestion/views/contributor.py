@@ -19,7 +19,7 @@ from ingestion.models import Submission
 from ingestion.selectors import (
     contributor_submissions,
     submission_actions,
-    submission_live_files,
+    submission_files,
     submission_visible,
 )
 from ingestion.services.submissions import submission_create, submission_transition
@@ -79,7 +79,7 @@ def _ticket(submission):
 @require_GET
 def submission_detail(request, submission_id):
     submission = _visible_submission(request, submission_id)
-    files = list(submission_live_files(submission))
+    files = list(submission_files(submission))
     context = {
         "submission": submission,
         "files": files,
