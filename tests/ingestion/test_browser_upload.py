@@ -152,6 +152,7 @@ def test_upload_resumes_after_the_tab_closed(live_server, chromium, celery_worke
     # First visit: the network lets three parts through, then hangs; the tab is closed mid-upload.
     context = chromium.new_context()
     page = context.new_page()
+    page.on("console", lambda message: print("console:", message.text))
     log_in(page, live_server, user)
     submission = create_submission(page, live_server, "A big one")
     let_through, held = 3, []
@@ -168,7 +169,7 @@ def test_upload_resumes_after_the_tab_closed(live_server, chromium, celery_worke
 
     page.route("**/*", first_parts_only)
     page.set_input_files("#pick-folder", str(root))
-    _wait_until(lambda: UploadPart.objects.filter(file__submission=submission).count() == 3 and held)
+    _wait_until(page, lambda: UploadPart.objects.filter(file__submission=submission).count() == 3 and held)
     context.close()
     big = SubmissionFile.objects.get(submission=submission, path="IMAGES/IMAGE_big/big.dcm")
     first_visit = set(big.parts.values_list("number", flat=True))
@@ -198,10 +199,11 @@ def test_upload_resumes_after_the_tab_closed(live_server, chromium, celery_worke
     assert len(sent) <= (parts_total - len(first_visit)) + files_still_open_after_first_visit, sent
 
 
-def _wait_until(condition, timeout: float = 60) -> None:
+def _wait_until(page, condition, timeout: float = 60) -> None:
+    """Wait while letting Playwright run its handlers (a plain sleep would hold the route handler too)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
-        time.sleep(0.1)
+        page.wait_for_timeout(100)
     raise AssertionError("timed out")
