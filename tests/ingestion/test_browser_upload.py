@@ -122,7 +122,7 @@ def contributor_uploads_bundle(page, live_server, user, builder: BundleBuilder) 
 
     page.click("button:has-text('Submit for review')")
     page.wait_for_load_state()
-    assert "the submission is now validating" in page.inner_text("main").lower()
+    assert "the submission is now validating" in page.inner_text(".messages").lower()
     submission.refresh_from_db()
     assert submission.state != SubmissionState.UPLOADING
     return submission
@@ -134,6 +134,7 @@ def test_contributor_uploads_a_bundle_fixes_one_document_and_submits(
     user = contributor(username="contributor")
     try:
         contributor_uploads_bundle(desktop_page, live_server, user, BundleBuilder(tmp_path / "bundles"))
+        # The steward's half goes here: log in as a steward, approve from the review page, see it published.
     except Exception:
         print(worker.log())
         raise
