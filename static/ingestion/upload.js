@@ -345,6 +345,7 @@ async function walk(entry, prefix, out) {
 
 async function dropped(dataTransfer) {
   const entries = [...dataTransfer.items].map((item) => item.webkitGetAsEntry?.()).filter(Boolean);
+  if (!entries.length) return [...dataTransfer.files].map((file) => ({ file, path: pathForLoose(file.name) }));
   const items = [];
   if (entries.length === 1 && entries[0].isDirectory) {
     await walk(entries[0], "", items);

@@ -29,6 +29,12 @@ ALL_ROWS_SETTLED = """(count) => {
   return rows.length === count && rows.every(row => ['verified', 'error'].includes(row.dataset.state));
 }"""
 
+# A row whose file was replaced (a new id) and is verified.
+REPLACED_AND_VERIFIED = """([path, oldId]) => {
+  const row = [...document.querySelectorAll('#files-body tr.file-row')].find(row => row.dataset.path === path);
+  return row && row.dataset.fileId !== oldId && row.dataset.state === 'verified';
+}"""
+
 
 @pytest.fixture
 def upload_storage(settings, monkeypatch, tmp_path) -> Path:
@@ -108,10 +114,8 @@ def contributor_uploads_bundle(page, live_server, user, builder: BundleBuilder) 
     (root / "METADATA/dataset.xml").write_bytes(good_dataset_xml)
     row = page.locator("#files-body tr.file-row[data-path='METADATA/dataset.xml']")
     row.locator(".replace-input").set_input_files(str(root / "METADATA/dataset.xml"))
-    page.wait_for_function("""(oldId) => {
-      const row = document.querySelector("#files-body tr.file-row[data-path='METADATA/dataset.xml']");
-      return row.dataset.state === 'verified' && row.dataset.fileId !== oldId;
-    }""", arg=row.get_attribute("data-file-id"), timeout=SETTLE_MS)
+    page.wait_for_function(REPLACED_AND_VERIFIED, arg=["METADATA/dataset.xml", row.get_attribute("data-file-id")],
+                           timeout=SETTLE_MS)
     replaced = SubmissionFile.objects.filter(submission=submission, path="METADATA/dataset.xml")
     assert sorted(replaced.values_list("state", flat=True)) == [FileState.REPLACED, FileState.VERIFIED]
     # Nothing else was sent again.
@@ -208,3 +212,85 @@ def _wait_until(page, condition, timeout: float = 60) -> None:
             return
         page.wait_for_timeout(100)
     raise AssertionError("timed out")
+
+
+def small_folder(base: Path, name: str = "DATASET_small", image_bytes: int = 3 * MiB) -> Path:
+    """A folder with one metadata document and one image of `image_bytes` (not a valid bundle: uploads only)."""
+    root = base / name
+    (root / "IMAGES/IMAGE_a").mkdir(parents=True)
+    (root / "IMAGES/IMAGE_a/a.dcm").write_bytes(bytes(range(256)) * (image_bytes // 256))
+    (root / "METADATA").mkdir()
+    (root / "METADATA/dataset.xml").write_text("<DATASET_SET/>\n")
+    return root
+
+
+def open_new_submission(chromium, live_server, title: str):
+    context = chromium.new_context()
+    page = context.new_page()
+    log_in(page, live_server, contributor())
+    return context, page, create_submission(page, live_server, title)
+
+
+def test_a_part_lost_to_the_network_is_sent_again(live_server, chromium, celery_worker, upload_storage, tmp_path):
+    celery_worker()
+    root = small_folder(tmp_path)
+    context, page, submission = open_new_submission(chromium, live_server, "Flaky network")
+    puts = []
+
+    def drop_the_second_put(route):
+        if route.request.method == "PUT":
+            puts.append(route.request.url)
+            if len(puts) == 2:
+                return route.abort("connectionreset")
+        route.continue_()
+
+    page.route("**/*", drop_the_second_put)
+    page.set_input_files("#pick-folder", str(root))
+    page.wait_for_function(ALL_ROWS_SETTLED, arg=2, timeout=SETTLE_MS)
+    rows = rows_by_path(page)
+    context.close()
+    assert {row["state"] for row in rows.values()} == {"verified"}, rows
+    # 3 parts of the image and 1 of the document, and the lost one once more.
+    assert len(puts) == 3 + 1 + 1
+    assert UploadPart.objects.filter(file__submission=submission).count() == 4
+
+
+def test_dropping_one_document_replaces_only_that_file(live_server, chromium, celery_worker, upload_storage,
+                                                        tmp_path):
+    celery_worker()
+    root = small_folder(tmp_path, image_bytes=MiB)
+    context, page, submission = open_new_submission(chromium, live_server, "Drop a fix")
+    page.set_input_files("#pick-folder", str(root))
+    page.wait_for_function(ALL_ROWS_SETTLED, arg=2, timeout=SETTLE_MS)
+    image_before = SubmissionFile.objects.get(submission=submission, path="IMAGES/IMAGE_a/a.dcm")
+    old_document_id = page.get_attribute("tr.file-row[data-path='METADATA/dataset.xml']", "data-file-id")
+
+    page.evaluate("""() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['<DATASET_SET><!-- fixed --></DATASET_SET>\\n'], 'dataset.xml', {type: 'text/xml'}));
+      document.getElementById('drop-zone').dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true}));
+    }""")
+    page.wait_for_function(REPLACED_AND_VERIFIED, arg=["METADATA/dataset.xml", old_document_id], timeout=SETTLE_MS)
+    context.close()
+    documents = SubmissionFile.objects.filter(submission=submission, path="METADATA/dataset.xml")
+    assert sorted(documents.values_list("state", flat=True)) == [FileState.REPLACED, FileState.VERIFIED]
+    image = SubmissionFile.objects.get(submission=submission, path="IMAGES/IMAGE_a/a.dcm")
+    assert image.pk == image_before.pk and image.parts.count() == 1  # not sent again
+
+
+def test_a_refused_file_shows_the_servers_message_and_the_rest_goes_on(
+        live_server, chromium, celery_worker, upload_storage, settings, tmp_path):
+    celery_worker()
+    settings.INGESTION_MAX_FILE_BYTES = 2 * MiB
+    root = small_folder(tmp_path)
+    context, page, submission = open_new_submission(chromium, live_server, "Too big")
+    page.set_input_files("#pick-folder", str(root))
+    page.wait_for_function(ALL_ROWS_SETTLED, arg=2, timeout=SETTLE_MS)
+    rows = rows_by_path(page)
+    status = page.inner_text("#upload-status")
+    context.close()
+    assert rows["METADATA/dataset.xml"]["state"] == "verified"
+    assert rows["IMAGES/IMAGE_a/a.dcm"]["state"] == "error"
+    assert "IMAGES/IMAGE_a/a.dcm" in rows["IMAGES/IMAGE_a/a.dcm"]["error"] and "2" in rows["IMAGES/IMAGE_a/a.dcm"]["error"]
+    assert "1 file has a problem" in status
+    assert not SubmissionFile.objects.filter(submission=submission, path="IMAGES/IMAGE_a/a.dcm").exists()
