@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from access.selectors import can_submit_for
 from bigpicture.errors import UserError
 from ingestion.forms import SubmissionCreateForm, TransitionForm
 from ingestion.models import Submission
@@ -84,7 +85,8 @@ def submission_detail(request, submission_id):
         "submission": submission,
         "files": files,
         "has_incomplete": any(file.state == FileState.REGISTERED for file in files),
-        "editable": submission.state in EDITABLE_STATES,
+        # Files change only while the state allows it, and only by the submitting side (not a steward).
+        "editable": submission.state in EDITABLE_STATES and can_submit_for(request.user, submission.organisation),
         "actions": submission_actions(submission, request.user),
         "events": submission.events.select_related("actor"),
         "ticket": _ticket(submission),

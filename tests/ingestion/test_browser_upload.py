@@ -291,6 +291,7 @@ def test_a_refused_file_shows_the_servers_message_and_the_rest_goes_on(
     context.close()
     assert rows["METADATA/dataset.xml"]["state"] == "verified"
     assert rows["IMAGES/IMAGE_a/a.dcm"]["state"] == "error"
-    assert "IMAGES/IMAGE_a/a.dcm" in rows["IMAGES/IMAGE_a/a.dcm"]["error"] and "2" in rows["IMAGES/IMAGE_a/a.dcm"]["error"]
+    error = rows["IMAGES/IMAGE_a/a.dcm"]["error"]
+    assert error.startswith("IMAGES/IMAGE_a/a.dcm is 3.0 MB") and "the largest file accepted is 2.0 MB" in error
     assert "1 file has a problem" in status
     assert not SubmissionFile.objects.filter(submission=submission, path="IMAGES/IMAGE_a/a.dcm").exists()

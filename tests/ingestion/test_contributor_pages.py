@@ -137,3 +137,11 @@ def test_nav_shows_submissions_to_contributors_only(client):
     assert 'href="/submissions/"' in client.get("/").content.decode()
     client.force_login(person(Role.RESEARCHER))
     assert 'href="/submissions/"' not in client.get("/").content.decode()
+
+
+def test_steward_sees_a_draft_without_the_upload_client(client):
+    submission = submission_of(contributor())
+    client.force_login(person(Role.DATA_STEWARD))
+    page = client.get(detail_url(submission)).content.decode()
+    assert "Skin biopsies" in page
+    assert "webkitdirectory" not in page and 'id="check-bundle"' not in page
