@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rest_framework import serializers
 
 from access.models import Organisation
@@ -103,7 +105,7 @@ class FileSerializer(serializers.ModelSerializer):
     def get_parts_total(self, file) -> int:
         return parts_total(file.size, file.part_size)
 
-    def get_upload_expires(self, file):
+    def get_upload_expires(self, file) -> datetime:
         return serializers.DateTimeField().to_representation(upload_expires(file))
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ingestion.models import SubmissionFile
 from ingestion.services.submissions import file_state_set
 from ingestion.states import FileState
-from ingestion.uploads import discard_after_commit
+from ingestion.uploads import backend_for_inbox, discard_after_commit
 
 
 def upload_expiry() -> timedelta:
@@ -39,4 +39,6 @@ def uploads_expire(*, now: datetime | None = None) -> int:
             file.parts.all().delete()
             discard_after_commit(file)
             expired += 1
+    claimed = set(SubmissionFile.objects.filter(state=FileState.REGISTERED).values_list("storage_name", flat=True))
+    backend_for_inbox().leftovers_delete(before=cutoff, claimed=claimed)
     return expired

@@ -167,7 +167,18 @@ def file_part_urls(*, file: SubmissionFile, actor, numbers: list[int],
     if wrong:
         raise FileRefused(f"{file.path} has parts 1 to {total}; there is no part {', '.join(map(str, wrong))}.",
                           code="part.number")
-    return backend_for_inbox().part_urls(upload_of(file), sorted(set(numbers)), absolute_url=absolute_url)
+    backend = backend_for_inbox()
+    if not isinstance(backend, LocalUploads):
+        _parts_record(file, backend.received(upload_of(file)))  # so the file list shows S3's progress too
+    return backend.part_urls(upload_of(file), sorted(set(numbers)), absolute_url=absolute_url)
+
+
+def _parts_record(file: SubmissionFile, parts: list[ReceivedPart]) -> None:
+    """Mirror the parts S3 listed in UploadPart rows."""
+    with transaction.atomic():
+        file.parts.all().delete()
+        UploadPart.objects.bulk_create(UploadPart(file=file, number=p.number, size=p.size, etag=p.etag)
+                                       for p in parts)
 
 
 def file_part_receive(*, token: str, body: BinaryIO, content_length: int | None) -> ReceivedPart:
@@ -235,10 +246,8 @@ def file_complete(*, file: SubmissionFile, actor) -> SubmissionFile:
         file_state_set(file=file, state=FileState.ERROR, actor=actor, failure=Failure.USER,
                        message=f"The parts of {file.path} are gone from the inbox. Register and upload it again.")
         return file
-    if not isinstance(backend, LocalUploads):  # record what S3 listed
-        file.parts.all().delete()
-        UploadPart.objects.bulk_create(UploadPart(file=file, number=p.number, size=p.size, etag=p.etag)
-                                       for p in parts)
+    if not isinstance(backend, LocalUploads):
+        _parts_record(file, parts)
     file_state_set(file=file, state=FileState.UPLOADED, actor=actor)
     file_uploaded(file)
     return file

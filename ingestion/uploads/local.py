@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 from typing import BinaryIO
 
 from django.core import signing
@@ -20,7 +22,15 @@ from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 
 from ingestion.models import UploadPart
-from ingestion.uploads.types import PART_URL_SECONDS, PartCutShort, PartsLost, PartUrl, ReceivedPart, Upload
+from ingestion.uploads.types import (
+    INBOX_FOLDER,
+    PART_URL_SECONDS,
+    PartCutShort,
+    PartsLost,
+    PartUrl,
+    ReceivedPart,
+    Upload,
+)
 
 BLOCK = 1024 * 1024
 _SALT = "ingestion.upload-part"
@@ -100,6 +110,18 @@ class LocalUploads:
                 os.remove(path)
             except FileNotFoundError:
                 pass
+
+    def leftovers_delete(self, *, before: datetime, claimed: set[str]) -> int:
+        removed = 0
+        for part in Path(self.storage.path(INBOX_FOLDER)).glob("*/.*.part"):
+            name = f"{INBOX_FOLDER}/{part.parent.name}/{part.name[1:].removesuffix('.part')}"
+            try:
+                if name not in claimed and part.stat().st_mtime < before.timestamp():
+                    part.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                pass
+        return removed
 
     def head(self, upload: Upload, length: int) -> bytes:
         with self.storage.open(upload.storage_name, "rb") as handle:

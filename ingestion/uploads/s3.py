@@ -9,12 +9,13 @@ aborted.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from botocore.exceptions import ClientError
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
-from ingestion.uploads.types import PART_URL_SECONDS, PartsLost, PartUrl, ReceivedPart, Upload
+from ingestion.uploads.types import INBOX_FOLDER, PART_URL_SECONDS, PartsLost, PartUrl, ReceivedPart, Upload
 
 
 def _code(error: ClientError) -> str:
@@ -86,6 +87,18 @@ class S3Uploads:
                 if _code(error) != "NoSuchUpload":
                     raise
         self.client.delete_object(Bucket=self.bucket, Key=self._key(upload))
+
+    def leftovers_delete(self, *, before: datetime, claimed: set[str]) -> int:
+        prefix = self.storage._normalize_name(INBOX_FOLDER) + "/"
+        strip = len(prefix) - len(INBOX_FOLDER) - 1
+        aborted = 0
+        for page in self.client.get_paginator("list_multipart_uploads").paginate(Bucket=self.bucket, Prefix=prefix):
+            for upload in page.get("Uploads", ()):
+                if upload["Key"][strip:] not in claimed and upload["Initiated"] <= before:
+                    self.client.abort_multipart_upload(Bucket=self.bucket, Key=upload["Key"],
+                                                       UploadId=upload["UploadId"])
+                    aborted += 1
+        return aborted
 
     def head(self, upload: Upload, length: int) -> bytes:
         if upload.size == 0:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from django.conf import settings
 
 MiB = 1024 * 1024
 MAX_PARTS = 10_000  # S3's limit
+INBOX_FOLDER = "submissions"  # every file is <folder>/<submission id>/<file id> in the inbox
 PART_URL_SECONDS = 3600  # how long a part URL (signed or presigned) stays valid
 
 
@@ -56,6 +58,10 @@ class UploadBackend(Protocol):
 
     def head(self, upload: Upload, length: int) -> bytes:
         """The object's first `length` bytes."""
+
+    def leftovers_delete(self, *, before: datetime, claimed: set[str]) -> int:
+        """Delete unfinished parts started before `before` whose storage name no registered file claims
+        (their deletion after commit did not happen, or their registration rolled back)."""
 
 
 def part_size_for(size: int) -> int:

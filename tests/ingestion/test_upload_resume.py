@@ -28,6 +28,9 @@ def test_resume_after_a_part_was_cut_short(portal, submission, storage_backend, 
     assert [(p["number"], p["size"]) for p in resumed["parts"]] == [(1, small_parts), (2, small_parts)]
     assert portal.missing_parts(resumed) == [3, 4]
 
-    portal.send_parts(submission, resumed, data, portal.missing_parts(resumed))
+    portal.send_parts(submission, resumed, data, [3])
+    [listed] = portal.api("GET", portal.files_path(submission)).json()
+    assert listed["received_bytes"] >= 2 * small_parts  # S3's parts are recorded when the next URLs are asked for
+    portal.send_parts(submission, resumed, data, [4])
     assert portal.complete(submission, file["id"]).json()["state"] == "uploaded"
     assert (file_verify(file_id=file["id"]).computed_sha256) == sha256(data)
