@@ -28,10 +28,11 @@ const overallBar = document.getElementById("overall-progress");
 const overallText = document.getElementById("overall-text");
 
 class ApiError extends Error {
-  constructor(status, detail, code) {
+  constructor(status, detail, code, data = {}) {
     super(detail);
     this.status = status;
     this.code = code;
+    this.data = data; // the error's extra fields (PROTOCOL.md), e.g. `missing` part numbers
   }
 }
 class NetworkError extends Error {}
@@ -56,7 +57,7 @@ async function api(method, path, body) {
   }
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
-    throw new ApiError(response.status, data.detail || `The server answered ${response.status}.`, data.code);
+    throw new ApiError(response.status, data.detail || `The server answered ${response.status}.`, data.code, data);
   }
   return data;
 }
@@ -90,9 +91,10 @@ function putPart(part, blob, onProgress) {
     xhr.upload.onprogress = (event) => onProgress(event.loaded);
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) return resolve();
-      let detail = `The server refused part ${part.number} (${xhr.status}).`;
-      try { detail = JSON.parse(xhr.responseText).detail || detail; } catch { /* S3 answers XML */ }
-      reject(new ApiError(xhr.status, detail));
+      let answer = {};
+      try { answer = JSON.parse(xhr.responseText); } catch { /* S3 answers XML */ }
+      reject(new ApiError(xhr.status, answer.detail || `The server refused part ${part.number} (${xhr.status}).`,
+                          answer.code, answer));
     };
     xhr.onerror = () => reject(new NetworkError("network error"));
     xhr.onabort = () => reject(new NetworkError("aborted"));
@@ -187,23 +189,40 @@ async function uploadOne(item) {
 async function sendParts(item, row, registered, waiting) {
   const { file } = item;
   const received = new Set(registered.parts.map((part) => part.number));
-  const receivedBytes = registered.parts.reduce((sum, part) => sum + part.size, 0);
   const missing = [];
   for (let number = 1; number <= registered.parts_total; number++) if (!received.has(number)) missing.push(number);
-  const partsPath = `files/${registered.id}/`;
-  item.sent = receivedBytes;
+  item.sent = registered.parts.reduce((sum, part) => sum + part.size, 0);
   showProgress(row, item.sent, file.size);
   if (missing.length && received.size) showNote(row, `resuming: ${received.size} of ${registered.parts_total} parts already there`);
+  await sendNumbers(item, row, registered, missing, waiting);
 
+  const partsPath = `files/${registered.id}/`;
+  for (let round = 0; ; round++) {
+    try {
+      await withRetry(() => api("POST", `${partsPath}complete/`, {}), waiting);
+      break;
+    } catch (error) {
+      // The server lacks some parts (or holds short ones): send those again, once.
+      if (!(error instanceof ApiError && error.code === "upload.incomplete") || round > 0) throw error;
+      const again = [...(error.data.missing || []), ...(error.data.wrong_size || [])];
+      await sendNumbers(item, row, registered, again, waiting);
+    }
+  }
+  showState(row, "uploaded");
+}
+
+async function sendNumbers(item, row, registered, missing, waiting) {
+  const { file } = item;
+  const partsPath = `files/${registered.id}/`;
   for (let start = 0; start < missing.length; start += URLS_PER_REQUEST) {
     const numbers = missing.slice(start, start + URLS_PER_REQUEST);
     let urls = await partUrls(partsPath, numbers, waiting);
     for (const number of numbers) {
       const offset = (number - 1) * registered.part_size;
       const blob = file.slice(offset, Math.min(offset + registered.part_size, file.size));
-      const before = item.sent;
+      const before = Math.min(item.sent, file.size - blob.size);
       await withRetry(async (tries) => {
-        if (tries > 0 && !urls.has(number)) urls = await partUrls(partsPath, [number], waiting);
+        if (!urls.has(number)) urls = await partUrls(partsPath, [number], waiting);
         try {
           await putPart(urls.get(number), blob, (loaded) => {
             item.sent = before + loaded;
@@ -211,9 +230,10 @@ async function sendParts(item, row, registered, waiting) {
             updateOverall();
           });
         } catch (error) {
-          // An expired or refused URL: ask for a fresh one and try again.
-          if (error instanceof ApiError && (error.status === 403 || error.status === 410) && tries < 2) {
-            urls.delete(number);
+          if (!(error instanceof ApiError) || tries >= 2) throw error;
+          // An expired URL: ask for a fresh one. A body cut short: send the part again.
+          if (error.status === 403 || error.status === 410) urls.delete(number);
+          if (error.status === 403 || error.status === 410 || error.code === "part.incomplete") {
             throw new NetworkError(error.message);
           }
           throw error;
@@ -223,8 +243,6 @@ async function sendParts(item, row, registered, waiting) {
       showProgress(row, item.sent, file.size);
     }
   }
-  await withRetry(() => api("POST", `${partsPath}complete/`, {}), waiting);
-  showState(row, "uploaded");
 }
 
 async function partUrls(partsPath, numbers, waiting) {
