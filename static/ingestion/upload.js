@@ -179,7 +179,8 @@ async function uploadOne(item) {
     if (registered.state === "registered") await sendParts(item, row, registered, waiting);
     else item.sent = file.size;
     showProgress(row, file.size, file.size);
-    await pollUntilSettled(row, registered.id);
+    if (SETTLED.has(registered.state)) showState(row, registered.state, registered.error || "");
+    else watch(row, registered.id);
   } catch (error) {
     showState(row, "error", error.message);
     showNote(row, "");
@@ -250,15 +251,40 @@ async function partUrls(partsPath, numbers, waiting) {
   return new Map(answer.parts.map((part) => [part.number, part]));
 }
 
-async function pollUntilSettled(row, fileId) {
+// One poll of the file list watches every file the worker still has to verify, so a long
+// verification never holds one of the three upload slots.
+const watched = new Map(); // file id -> row
+let polling = false;
+
+function watch(row, fileId) {
   showNote(row, "");
-  for (let tries = 0; ; tries++) {
-    const file = await withRetry(() => api("GET", `files/${fileId}/`));
-    showState(row, file.state, file.error || "");
-    if (file.state !== "registered") showProgress(row, 1, 1);
-    if (SETTLED.has(file.state)) return file;
-    await sleep(Math.min(POLL_MS * (1 + tries / 10), 5000));
+  watched.set(fileId, row);
+  if (!polling) pollWatched();
+}
+
+async function pollWatched() {
+  polling = true;
+  for (let tries = 0; watched.size; tries++) {
+    await sleep(Math.min(POLL_MS * (1 + tries / 20), 5000));
+    let files;
+    try {
+      files = await withRetry(() => api("GET", "files/"));
+    } catch (error) {
+      statusLine.textContent = `Could not follow the verification: ${error.message} Reload the page to see the files' states.`;
+      watched.clear();
+      break;
+    }
+    const live = new Map(files.map((file) => [file.id, file]));
+    for (const [fileId, row] of watched) {
+      const file = live.get(fileId);
+      if (!file) { watched.delete(fileId); continue; } // replaced or removed meanwhile
+      showState(row, file.state, file.error || "");
+      if (file.state !== "registered") showProgress(row, 1, 1);
+      if (SETTLED.has(file.state)) watched.delete(fileId);
+    }
   }
+  polling = false;
+  maybeAllDone();
 }
 
 // -- the queue ----------------------------------------------------------------------------------
@@ -294,7 +320,11 @@ async function runNext() {
     updateOverall();
   }
   running--;
-  if (running === 0) await allDone();
+  maybeAllDone();
+}
+
+function maybeAllDone() {
+  if (running === 0 && !queue.length && !watched.size && active.size) allDone();
 }
 
 async function allDone() {
@@ -398,5 +428,5 @@ zone.addEventListener("drop", async (event) => {
 
 for (const row of tbody.querySelectorAll("tr.file-row")) {
   wireReplace(row);
-  if (row.dataset.state === "uploaded") pollUntilSettled(row, row.dataset.fileId).catch(() => {});
+  if (row.dataset.state === "uploaded") watch(row, row.dataset.fileId);
 }
