@@ -86,3 +86,16 @@ def contributor_submissions(user) -> QuerySet[Submission]:
     if not user.is_authenticated or not can_submit_for(user, user.organisation):
         return Submission.objects.none()
     return Submission.objects.filter(organisation_id=user.organisation_id).select_related("organisation", "dataset")
+
+
+def report_groups(report: dict) -> list[dict]:
+    """A stored validation report's problems as groups for the page: errors, then warnings, by file."""
+    groups = []
+    for severity, title in (("error", "Errors"), ("warning", "Warnings")):
+        problems = [p for p in report.get("problems", []) if p.get("severity", "error") == severity]
+        by_file: dict[str, list[dict]] = {}
+        for problem in problems:
+            by_file.setdefault(problem.get("file") or "(the bundle)", []).append(problem)
+        if problems:
+            groups.append({"severity": severity, "title": title, "count": len(problems), "files": by_file})
+    return groups

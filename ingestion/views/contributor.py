@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
@@ -19,6 +17,7 @@ from ingestion.forms import SubmissionCreateForm, TransitionForm
 from ingestion.models import Submission
 from ingestion.selectors import (
     contributor_submissions,
+    report_groups,
     submission_actions,
     submission_files,
     submission_visible,
@@ -60,13 +59,13 @@ def submission_new(request):
 
 def _report_context(submission) -> dict:
     if not submission.report_at:
-        return {"report_text": "", "report_groups": []}
-    report = Report.from_json(submission.report)
-    problems = sorted(report.problems, key=lambda p: (p.file, p.line))
-    groups = [(file or "The bundle as a whole", list(items)) for file, items in groupby(problems, key=lambda p: p.file)]
-    # The stored `text` is what import_metaflex printed; older reports have only the problems.
-    return {"report_text": submission.report.get("text") or report.format(), "report_groups": groups, "report_ok": report.ok,
-            "report_errors": len(report.errors), "report_warnings": len(report.warnings)}
+        return {"report": None}
+    report = submission.report
+    if "text" not in report:  # stored without its counts and printed text: derive them
+        parsed = Report.from_json(report)
+        report = {**report, "ok": parsed.ok, "errors": len(parsed.errors), "warnings": len(parsed.warnings),
+                  "text": parsed.format()}
+    return {"report": report, "report_groups": report_groups(report)}
 
 
 def _ticket(submission):

@@ -127,7 +127,7 @@ def test_report_is_shown_grouped_and_as_the_cli_prints_it(client):
     Submission.objects.filter(pk=submission.pk).update(report=report.to_json(), report_at=timezone.now())
     client.force_login(me)
     page = client.get(detail_url(submission)).content.decode()
-    assert ">1 error</span>" in page and '<h3 class="report-file">METADATA/image.xml</h3>' in page
+    assert ">1 error</span>" in page and '<h4 class="report-file">METADATA/image.xml</h4>' in page
     assert "METADATA/image.xml:12: [ref.unresolved] IMAGE &#x27;img1&#x27;: IMAGE_OF refers" in page
     assert "1 error(s), 0 warning(s)." in page
 
