@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from access import selectors as access_selectors
 from access.models import Organisation
+from ingestion.selectors import submitting_organisations
 from repository.models import Dataset
-
-
-def organisations_for(user):
-    """The organisations `user` may choose when creating a submission."""
-    # access.selectors.submission_organisations comes with the people helper's branch; until it is
-    # merged, a contributor submits for their own organisation.
-    chooser = getattr(access_selectors, "submission_organisations", None)
-    if chooser is not None:
-        return Organisation.objects.filter(pk__in=[organisation.pk for organisation in chooser(user)])
-    return Organisation.objects.filter(pk=user.organisation_id)
 
 
 class SubmissionCreateForm(forms.Form):
@@ -29,7 +19,7 @@ class SubmissionCreateForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations_for(user).order_by("name")
+        self.fields["organisation"].queryset = submitting_organisations(user).order_by("name")
 
     def clean_dataset(self) -> Dataset | None:
         accession = self.cleaned_data["dataset"].strip().lower()

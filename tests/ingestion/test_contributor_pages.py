@@ -8,6 +8,7 @@ from access.roles import Role
 from ingestion.models import Submission
 from ingestion.states import SubmissionState
 from metaflex.types import Problem, Report
+from repository.models import Dataset
 from tests.access.factories import OrganisationFactory
 from tests.ingestion.contributor_kit import contributor, person, submission_of
 
@@ -69,13 +70,24 @@ def test_create_then_detail_shows_upload_and_empty_report(client):
 
 
 def test_create_refused_shows_the_services_message(client):
-    # A researcher of an organisation: the form offers their organisation, the service refuses.
-    researcher = person(Role.RESEARCHER)
-    client.force_login(researcher)
-    response = client.post(reverse("ingestion:create"), {"organisation": researcher.organisation.slug})
+    # The form accepts any dataset accession; the service refuses one of another organisation.
+    me = contributor()
+    theirs = Dataset.objects.create(accession="bp-dataset-aaaaaa-bbbbbb", alias="theirs",
+                                    organisation=OrganisationFactory())
+    client.force_login(me)
+    response = client.post(reverse("ingestion:create"),
+                           {"organisation": me.organisation.slug, "dataset": theirs.accession})
     assert response.status_code == 200
-    assert f"You may not submit for {researcher.organisation.name}" in response.content.decode()
+    assert "Dataset bp-dataset-aaaaaa-bbbbbb belongs to another organisation." in response.content.decode()
     assert not Submission.objects.exists()
+
+
+def test_who_may_not_submit_is_told_whom_to_ask(client):
+    client.force_login(person(Role.RESEARCHER))
+    page = client.get(reverse("ingestion:create")).content.decode()
+    assert "You belong to no organisation you may submit for" in page
+    response = client.post(reverse("ingestion:create"), {"organisation": "anything"})
+    assert response.status_code == 200 and not Submission.objects.exists()
 
 
 def test_create_cannot_pick_another_organisation(client):
