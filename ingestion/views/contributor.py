@@ -26,6 +26,9 @@ from ingestion.services.submissions import submission_create, submission_transit
 from ingestion.states import EDITABLE_STATES, FileState
 from metaflex.types import Report
 
+# The page asks for the report every 1.5 s after "Check bundle"; after this many it stops asking.
+MAX_REPORT_POLLS = 120
+
 
 def _visible_submission(request, submission_id) -> Submission:
     submission = get_object_or_404(Submission.objects.select_related("organisation", "dataset"), pk=submission_id)
@@ -101,9 +104,11 @@ def submission_report(request, submission_id):
     """The report section alone; the page polls it after "Check bundle" until a newer report is there."""
     submission = _visible_submission(request, submission_id)
     since = request.GET.get("since", "")
+    polls = int(request.GET.get("polls", "0")) if request.GET.get("polls", "0").isdigit() else 0
     waiting = since != "" and since == (submission.report_at.isoformat() if submission.report_at else "none")
-    return render(request, "ingestion/contributor/_report.html",
-                  {"submission": submission, "checking": since if waiting else "", **_report_context(submission)})
+    return render(request, "ingestion/contributor/_report.html", {
+        "submission": submission, "checking": since if waiting and polls < MAX_REPORT_POLLS else "",
+        "check_slow": waiting and polls >= MAX_REPORT_POLLS, "polls": polls + 1, **_report_context(submission)})
 
 
 @login_required

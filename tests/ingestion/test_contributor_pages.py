@@ -157,3 +157,18 @@ def test_steward_sees_a_draft_without_the_upload_client(client):
     page = client.get(detail_url(submission)).content.decode()
     assert "Skin biopsies" in page
     assert "webkitdirectory" not in page and 'id="check-bundle"' not in page
+
+
+def test_report_section_polls_until_a_newer_report_and_not_for_ever(client):
+    me = contributor()
+    submission = submission_of(me)
+    client.force_login(me)
+    url = reverse("ingestion:report", kwargs={"submission_id": submission.pk})
+    waiting = client.get(url, {"since": "none", "polls": "3"}).content.decode()
+    assert "hx-trigger" in waiting and "polls=4" in waiting and "Checking the bundle" in waiting
+    Submission.objects.filter(pk=submission.pk).update(report=Report([]).to_json(), report_at=timezone.now())
+    done = client.get(url, {"since": "none", "polls": "4"}).content.decode()
+    assert "hx-trigger" not in done and "No errors" in done
+    slow = client.get(url, {"since": Submission.objects.get(pk=submission.pk).report_at.isoformat(),
+                            "polls": "120"}).content.decode()
+    assert "hx-trigger" not in slow and "taking longer than usual" in slow
