@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from access.models import Organisation
-from ingestion.selectors import submitting_organisations
+from access.selectors import submission_organisations
 from repository.models import Dataset
 
 
@@ -19,7 +19,7 @@ class SubmissionCreateForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = submitting_organisations(user).order_by("name")
+        self.fields["organisation"].queryset = submission_organisations(user).order_by("name")
 
     def clean_dataset(self) -> Dataset | None:
         accession = self.cleaned_data["dataset"].strip().lower()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from access.models import Organisation
 from access.roles import Role
 from access.selectors import can_submit_for, submission_organisations
 from ingestion.models import Submission, SubmissionFile
@@ -95,29 +94,7 @@ def file_received_parts(file) -> list[ReceivedPart]:
     return backend_for_inbox().received(upload_of(file))
 
 
-def submitting_organisations(user) -> QuerySet[Organisation]:
-    """The organisations `user` may submit for: the create form's choices and the contributor's list."""
-    # access.selectors.submission_organisations (memberships) arrives with i7-people; on merge this body
-    # becomes `return submission_organisations(user)`. Until then: the home organisation, if allowed.
-    if not user.is_authenticated or not can_submit_for(user, user.organisation):
-        return Organisation.objects.none()
-    return Organisation.objects.filter(pk=user.organisation_id)
-
-
 def contributor_submissions(user) -> QuerySet[Submission]:
     """The contributor's own list: submissions of the organisations `user` may submit for, stewards included."""
-    return Submission.objects.filter(organisation__in=submitting_organisations(user)).select_related(
+    return Submission.objects.filter(organisation__in=submission_organisations(user)).select_related(
         "organisation", "dataset")
-
-
-def report_groups(report: dict) -> list[dict]:
-    """A stored validation report's problems as groups for the page: errors, then warnings, by file."""
-    groups = []
-    for severity, title in (("error", "Errors"), ("warning", "Warnings")):
-        problems = [p for p in report.get("problems", []) if p.get("severity", "error") == severity]
-        by_file: dict[str, list[dict]] = {}
-        for problem in problems:
-            by_file.setdefault(problem.get("file") or "(the bundle)", []).append(problem)
-        if problems:
-            groups.append({"severity": severity, "title": title, "count": len(problems), "files": by_file})
-    return groups

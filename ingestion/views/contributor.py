@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -23,6 +22,7 @@ from ingestion.selectors import (
     submission_visible,
 )
 from ingestion.services.submissions import submission_create, submission_transition
+from ingestion.services.validation import report_request
 from ingestion.states import EDITABLE_STATES, FileState
 from metaflex.types import Report
 
@@ -71,13 +71,6 @@ def _report_context(submission) -> dict:
     return {"report": report, "report_groups": report_groups(report)}
 
 
-def _ticket(submission):
-    try:
-        return submission.ticket  # the tickets helper's one-to-one; absent until that is merged
-    except (AttributeError, ObjectDoesNotExist):
-        return None
-
-
 @login_required
 @require_GET
 def submission_detail(request, submission_id):
@@ -91,7 +84,6 @@ def submission_detail(request, submission_id):
         "editable": submission.state in EDITABLE_STATES and can_submit_for(request.user, submission.organisation),
         "actions": submission_actions(submission, request.user),
         "events": submission.events.select_related("actor"),
-        "ticket": _ticket(submission),
         "checking": request.GET.get("checking", ""),
         **_report_context(submission),
     }
@@ -135,8 +127,6 @@ def submission_action(request, submission_id):
 @require_POST
 def submission_check(request, submission_id):
     """Ask for a validation report of the bundle as it is now, without a transition."""
-    from ingestion.services.validation import report_request  # noqa: PLC0415  (review helper's module; top on merge)
-
     submission = _visible_submission(request, submission_id)
     since = submission.report_at.isoformat() if submission.report_at else "none"
     try:

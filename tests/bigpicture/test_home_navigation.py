@@ -19,22 +19,22 @@ def _page_as(client, accounts, username):
 def test_anonymous_sees_public_links_and_login(client, db):
     page = client.get("/").content.decode()
     assert "/datasets/" in page and "/accounts/login/" in page
-    assert "/steward/" not in page and "/admin/" not in page and "/submissions/" not in page
+    assert "/submissions/" not in page and "/admin/" not in page
 
 
 def test_contributor_sees_submissions_not_review(client, accounts):
     page = _page_as(client, accounts, "contributor")
-    assert "/submissions/" in page and "/steward/" not in page
+    assert "/submissions/" in page and "/submissions/tickets/" not in page
 
 
 def test_steward_sees_review_queue(client, accounts):
     page = _page_as(client, accounts, "steward")
-    assert "/steward/" in page
+    assert "/submissions/tickets/" in page
 
 
 def test_researcher_sees_applications(client, accounts):
     page = _page_as(client, accounts, "researcher")
-    assert "/access/applications/" in page and "/steward/" not in page
+    assert "/access/applications/" in page and "/submissions/tickets/" not in page
 
 
 def test_admin_sees_admin(client, accounts):
