@@ -22,6 +22,7 @@ from django.db import transaction
 from access.models import Organisation, User
 from access.roles import Role
 from access.services import organisation_create, user_create
+from ingestion.demo import demo_submissions_seed
 from repository.models import Dataset, DatasetStatus
 from repository.selectors.visibility import public_export_candidates
 from repository.services.datasets import dataset_status_change
@@ -148,6 +149,15 @@ def demo_datasets_seed(*, organisation: Organisation) -> None:
             call_command("import_metaflex", str(bundle), organisation=organisation.slug, stdout=StringIO())
         dataset = Dataset.objects.get(alias=DEMO_WITHDRAWN.alias, organisation=organisation)
         dataset_status_change(dataset=dataset, status=DatasetStatus.WITHDRAWN, reason=DEMO_WITHDRAWAL_REASON)
+
+
+def demo_submissions(*, base_url: str):
+    """The ingestion demo (needs the web server and the worker running): see `ingestion.demo`."""
+    organisation = Organisation.objects.get(slug=DEMO_ORGANISATION_SLUG)
+    return demo_submissions_seed(base_url=base_url, organisation=organisation,
+                                 contributor=User.objects.get(username="contributor"),
+                                 steward=User.objects.get(username="steward"),
+                                 signatory=User.objects.get(username="coordinator"))
 
 
 def demo_public_exports_wait(*, timeout: float = 120.0) -> tuple[int, int]:

@@ -128,6 +128,8 @@ STORAGE_STAGING_GRACE_SECONDS = env_int("STORAGE_STAGING_GRACE_SECONDS", 24 * 36
 
 # Ingestion: a rejected submission's inbox files are kept this long, then removed (recorded).
 INGESTION_REJECTED_RETENTION_DAYS = env_int("INGESTION_REJECTED_RETENTION_DAYS", 30)
+# A ticket is past its SLA this many hours after it opened.
+INGESTION_TICKET_SLA_HOURS = env_int("INGESTION_TICKET_SLA_HOURS", 120)
 
 # Celery: named queues, late acks, and a broker that needs no server by default.
 CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", "filesystem://")

@@ -13,7 +13,7 @@ from ingestion.ticket_states import TicketStatus
 
 
 def default_sla_hours() -> int:
-    return getattr(settings, "INGESTION_TICKET_SLA_HOURS", 120)
+    return settings.INGESTION_TICKET_SLA_HOURS
 
 
 class SOPTemplate(models.Model):

@@ -6,6 +6,7 @@ from access.roles import Role
 from access.services import role_grant
 from ingestion.services.submissions import submission_create
 from tests.access.factories import OrganisationFactory, UserFactory
+from tests.governance.factories import dsa_signed
 
 PASSWORD = "correct horse battery staple"
 
@@ -13,7 +14,10 @@ PASSWORD = "correct horse battery staple"
 def person(*roles: Role, organisation=None, username: str | None = None):
     """A user of `organisation` (a new one if not given) holding `roles`; password is PASSWORD."""
     extra = {"username": username} if username else {}
-    user = UserFactory(organisation=organisation or OrganisationFactory(), **extra)
+    if organisation is None:
+        organisation = OrganisationFactory()
+        dsa_signed(organisation)  # so its contributors may submit
+    user = UserFactory(organisation=organisation, **extra)
     for role in roles:
         role_grant(user=user, role=role)
     return user

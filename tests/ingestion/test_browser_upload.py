@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from access.roles import Role
 from bigpicture.storage import storage_settings
 from ingestion.models import Submission, SubmissionFile, UploadPart
 from ingestion.states import FileState, SubmissionState
-from tests.ingestion.contributor_kit import PASSWORD, contributor
+from tests.ingestion.contributor_kit import PASSWORD, contributor, person
 from tests.repository.metaflex_bundles import BundleBuilder
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
@@ -132,13 +133,42 @@ def contributor_uploads_bundle(page, live_server, user, builder: BundleBuilder) 
     return submission
 
 
+def steward_publishes(page, live_server, submission: Submission, media: Path) -> None:
+    """The steward's half: the worker brings the submission to review; approve it; the landing page is live."""
+    _wait_for_state(submission, SubmissionState.AWAITING_REVIEW)
+    page.context.clear_cookies()
+    steward = person(Role.DATA_STEWARD, username="steward")
+    log_in(page, live_server, steward)
+    page.goto(live_server.url + reverse("ingestion:tickets"))
+    assert submission.title in page.inner_text("main")  # the ticket waits in the steward's queue
+    page.goto(live_server.url + reverse("ingestion:review", args=[submission.pk]))
+    assert page.frame_locator("iframe[title='Landing page preview']").locator("h1#dataset-title").is_visible()
+    with page.expect_navigation():
+        page.click("button:has-text('Approve and publish')")
+    submission = _wait_for_state(submission, SubmissionState.PUBLISHED)
+    assert not [p for p in (media / "inbox").rglob("*") if p.is_file()]  # the files moved to the archive
+    assert any(p.is_file() for p in (media / "archive").rglob("*"))
+    page.goto(f"{live_server.url}/datasets/{submission.dataset.accession}/")
+    assert page.locator("h1#dataset-title").inner_text().strip() == submission.version.title.strip()
+
+
+def _wait_for_state(submission: Submission, state: str, timeout: float = 120) -> Submission:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        submission.refresh_from_db()
+        if submission.state == state:
+            return submission
+        time.sleep(0.5)
+    raise AssertionError(f"submission still {submission.state}, not {state}: {list(submission.events.values_list('action', 'message'))}")
+
+
 def test_contributor_uploads_a_bundle_fixes_one_document_and_submits(
         live_server, desktop_page, celery_worker, upload_storage, tmp_path):
     worker = celery_worker()
     user = contributor(username="contributor")
     try:
-        contributor_uploads_bundle(desktop_page, live_server, user, BundleBuilder(tmp_path / "bundles"))
-        # The steward's half goes here: log in as a steward, approve from the review page, see it published.
+        submission = contributor_uploads_bundle(desktop_page, live_server, user, BundleBuilder(tmp_path / "bundles"))
+        steward_publishes(desktop_page, live_server, submission, upload_storage)
     except Exception:
         print(worker.log())
         raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,6 +20,7 @@ from bigpicture.demo import (
     demo_crypt4gh_key,
     demo_public_exports_wait,
     demo_seed,
+    demo_submissions,
 )
 from governance.tasks import audit_chain_verify
 from repository.models import Dataset
@@ -37,7 +39,10 @@ class Command(BaseCommand):
         children = [self._start_worker(), self._start_web(addr)]
         audit_chain_verify.dispatch("demo worker")
         exports = demo_public_exports_wait()
+        self._wait_for_web(addr, children)
+        submissions = demo_submissions(base_url=f"http://{addr}")
         self._announce(addr, accounts, exports)
+        self._announce_submissions(addr, submissions)
         self._wait(children)
 
     def _start_worker(self) -> subprocess.Popen:
@@ -52,6 +57,36 @@ class Command(BaseCommand):
     def _start_web(self, addr: str) -> subprocess.Popen:
         return subprocess.Popen([sys.executable, "manage.py", "runserver", addr, "--noreload"],
                                 start_new_session=True)
+
+    def _wait_for_web(self, addr: str, children: list[subprocess.Popen], timeout: float = 60.0) -> None:
+        host, port = addr.rsplit(":", 1)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and all(child.poll() is None for child in children):
+            try:
+                socket.create_connection((host, int(port)), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise SystemExit(f"the demo's web server did not answer on {addr}; see the output above")
+
+    def _announce_submissions(self, addr: str, demo) -> None:
+        out = self.stdout
+        out.write("Ingestion (log in as steward, or as contributor):")
+        if demo.awaiting:
+            out.write(f"  http://{addr}/submissions/tickets/  the steward's queue: "
+                      f"'{demo.awaiting.title}' is {demo.awaiting.get_state_display().lower()}")
+            out.write(f"  http://{addr}/submissions/{demo.awaiting.pk}/review/  its review: report, preview, approve")
+        if demo.returned:
+            out.write(f"  http://{addr}/submissions/{demo.returned.pk}/  '{demo.returned.title}': "
+                      f"{demo.returned.get_state_display().lower()}, with the steward's comment")
+        out.write(f"  http://{addr}/submissions/new/  as contributor: create a submission, then pick the folder")
+        out.write(f"      {demo.try_bundle}")
+        out.write("      and watch each file's progress bar; close the tab half-way and pick it again to resume.")
+        out.write("  The bulk uploader, with the contributor's token (made for this run, revoked on the next):")
+        out.write(f"      .venv/bin/bigpicture-upload {demo.try_bundle} --url http://{addr} \\")
+        out.write(f"          --token {demo.token} --parallel 4")
+        out.write(f"  http://{addr}/account/tokens/  personal API tokens (the uploader's is listed there)")
+        out.write("")
 
     def _announce(self, addr, accounts, exports: tuple[int, int]) -> None:
         out = self.stdout
