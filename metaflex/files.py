@@ -259,7 +259,7 @@ class FileChecker:
                     self._add("file.path_escape", None, 0, "FILE", f"{rel!r} is a symbolic link to "
                               f"outside the bundle; replace it with the real file or remove it.", file=rel)
                 continue
-            if rel in self.listed or is_layout_file(rel) or _is_dir(entry):  # a folder, or a link to one
+            if rel in self.listed or _is_dir(entry) or is_layout_file(rel):  # _is_dir: a folder or a link to one
                 continue
             hidden = entry.name.startswith(".")
             self._add("file.unlisted", None, 0, "FILE",
