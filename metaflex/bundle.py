@@ -7,6 +7,8 @@ never holds them all at once. `canonical(entity)` is the form the repository
 stores: the profile's tags and values, image facts filled in from the DICOM
 headers, and encrypted files described by their plaintext (the archive keeps
 the plaintext, so an export carries its checksum and re-imports unchanged).
+`iter_canonical(name)` streams that form: from the validator's spill when it
+kept one (`validate_bundle(..., spill=True)`), else parsed again.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from .encryption import Crypt4GHReader
 from .parse import EntityReader
 from .rules import canonical_entity
 from .schema import BUNDLE_FILE_BY_NAME, FILE_OF_KIND
+from .spill import EntitySpill
 from .types import Entity, FileEntry, Ref
 
 SINGLETONS = ("dataset", "policy", "landing_page", "rems", "organisation")
@@ -41,6 +44,7 @@ class Bundle:
     encrypted: dict[str, str] = field(default_factory=dict)  # filename -> SHA256 of the crypt4gh file sent
     sample_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # filename -> (width, height)
     secret_key: bytes | None = field(default=None, repr=False)
+    spill: EntitySpill | None = field(default=None, repr=False, compare=False)  # canonical entities by file
 
     @property
     def clinical(self) -> bool:
@@ -66,6 +70,22 @@ class Bundle:
         yield from EntityReader(path, label=bundle_file.path, kinds=kinds, allowed=bundle_file.kinds,
                                 set_element=bundle_file.set_element)
 
+    def iter_canonical(self, name: str) -> Iterator[Entity]:
+        """`canonical(entity)` for each of `iter_entities(name)`, read back from the spill when there is one."""
+        file_name = name if name in BUNDLE_FILE_BY_NAME or name in SINGLETONS else FILE_OF_KIND[name].name
+        if name in SINGLETONS or self.spill is None or file_name not in self.spill:
+            yield from map(self.canonical, self.iter_entities(name))
+            return
+        for entity in self.spill.iter(file_name):
+            if file_name == name or entity.kind == name:
+                yield entity
+
+    def close(self) -> None:
+        """Drop the spill (`iter_canonical` then parses again)."""
+        if self.spill is not None:
+            self.spill.close()
+            self.spill = None
+
     def path(self, entry: FileEntry) -> Path:
         return self.root / entry.filename
 
@@ -73,11 +93,7 @@ class Bundle:
         """The entity as the repository stores it (see the module docstring)."""
         entity = canonical_entity(entity, self.context, self.image_facts.get(entity.alias)
                                   if entity.kind == "image" else None)
-        if any(entry.filename in self.encrypted for entry in entity.files):
-            entity = dataclasses.replace(entity, files=[
-                dataclasses.replace(entry, checksum=entry.unencrypted_checksum, unencrypted_checksum=None)
-                if entry.filename in self.encrypted else entry for entry in entity.files])
-        return entity
+        return plaintext_files(entity, self.encrypted)
 
     def source(self, entry: FileEntry) -> Path | Crypt4GHReader:
         """What to archive for a (canonical) entry: the file, or its plaintext as a decrypting stream."""
@@ -87,4 +103,13 @@ class Bundle:
         return self.path(entry)
 
 
-__all__ = ["Bundle", "SINGLETONS"]
+def plaintext_files(entity: Entity, encrypted: dict[str, str]) -> Entity:
+    """The entity with its encrypted files (`encrypted`: filename -> SHA256) described by their plaintext."""
+    if not any(entry.filename in encrypted for entry in entity.files):
+        return entity
+    return dataclasses.replace(entity, files=[
+        dataclasses.replace(entry, checksum=entry.unencrypted_checksum, unencrypted_checksum=None)
+        if entry.filename in encrypted else entry for entry in entity.files])
+
+
+__all__ = ["SINGLETONS", "Bundle", "plaintext_files"]

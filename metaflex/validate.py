@@ -8,10 +8,14 @@ Memory design (two passes):
    location and accession per alias), pending references, the set of listed
    file paths, counts, and the five singleton entities. Entities are dropped
    right after their checks. For 65,407 images that is a few tens of MB.
-2. The importer then iterates the big collections again from disk through
-   the returned `Bundle` (`iter_entities("image")`, ...) and stores each in
-   its canonical form (`Bundle.canonical`). What the DICOM headers add is
-   kept for the images that need it only (one small tuple each).
+2. The importer then reads the big collections again through the returned
+   `Bundle` and stores each entity in its canonical form. With `spill=True`
+   (the importer's call) the canonical entities built in pass 1 are kept in
+   an anonymous temporary file (`spill.EntitySpill`) and read back from it
+   (`Bundle.iter_canonical`), so the XML is not parsed twice; otherwise they
+   are streamed from the XML again (`iter_entities`, then `Bundle.canonical`).
+   What the DICOM headers add is kept for the images that need it only (one
+   small tuple each).
 
 A `Bundle` is returned only when the report has no errors; warnings do not
 block it. Always show `report.format()` (or `report.to_json()`) to the user.
@@ -51,7 +55,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from .bundle import SINGLETONS, Bundle
+from .bundle import SINGLETONS, Bundle, plaintext_files
 from .dicom import ImageFacts, base_layer
 from .files import FileChecker
 from .limits import check_limits
@@ -60,6 +64,7 @@ from .profile import load_profile
 from .refs import AliasIndex, check_accessions
 from .rules import ProfileChecker, policy_type_of_dataset
 from .schema import BUNDLE_FILE_BY_NAME, ENTITIES, FILE_OF_KIND
+from .spill import EntitySpill
 from .types import Entity, Problem, Report
 
 # Policy first: it decides the clinical/non-clinical context for the rest.
@@ -79,10 +84,11 @@ def _policy_context(root: Path) -> str | None:
 
 
 def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False, verify_checksums: bool = True,
-                    secret_key: bytes | None = None) -> tuple[Bundle | None, Report]:
+                    secret_key: bytes | None = None, spill: bool = False) -> tuple[Bundle | None, Report]:
     """Validate the bundle at `bundle_dir`; return (Bundle if no errors, Report).
 
     `secret_key` is the repository's crypt4gh key: without it, encrypted files are refused.
+    `spill` keeps the canonical entities for `Bundle.iter_canonical`; `Bundle.close()` drops them.
     """
     root = Path(bundle_dir)
     report = Report()
@@ -102,6 +108,8 @@ def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False, v
     counts: Counter[str] = Counter()
     singletons: dict[str, Entity] = {}
     unreadable: set[str] = set()
+    # Anonymous: if validation raises, the file goes with the object.
+    kept = EntitySpill() if spill else None
 
     for name in ORDER:
         bundle_file = BUNDLE_FILE_BY_NAME[name]
@@ -129,10 +137,14 @@ def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False, v
                 image_facts[entity.alias] = facts
             if entity.kind in SINGLETONS:
                 singletons.setdefault(entity.kind, canonical)
+            elif kept is not None:
+                kept.add(name, plaintext_files(canonical, files.encrypted))
             problems.extend(index.add(entity))
         if any(p.rule.startswith("xml.") for p in problems):
             unreadable.update(bundle_file.kinds)
         report.extend(problems)
+        if kept is not None:
+            kept.finish(name)
 
     report.extend(index.resolve(skip_kinds=unreadable))
     report.extend(_cardinality(counts, unreadable, index, root))
@@ -142,12 +154,14 @@ def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False, v
     report.extend(files.problems)
     report.extend(checker.summary())
     if not report.ok or any(k not in singletons for k in SINGLETONS):
+        if kept is not None:
+            kept.close()
         return None, report
     return Bundle(root=root, dataset=singletons["dataset"], policy=singletons["policy"],
                   landing_page=singletons["landing_page"], rems=singletons["rems"],
                   organisation=singletons["organisation"], type_of_dataset=type_of_dataset,
                   context=context, counts=dict(counts), image_facts=image_facts, encrypted=files.encrypted,
-                  sample_sizes=files.sample_sizes, secret_key=secret_key), report
+                  sample_sizes=files.sample_sizes, secret_key=secret_key, spill=kept), report
 
 
 def _cardinality(counts: Counter[str], unreadable: set[str], index: AliasIndex, root: Path) -> list[Problem]:

@@ -76,8 +76,9 @@ def dataset_import(*, bundle_dir: str | Path, organisation=None, actor=None, cha
     dataset (a re-import of an export); `accept_foreign_accessions` also accepts accessions
     it never issued, and records them on the version (admin import only).
     """
+    # spill: the validator keeps the canonical entities it built, so they are not parsed twice.
     bundle, report = validate_bundle(bundle_dir, allow_accessions=allow_accessions,
-                                     secret_key=crypt4gh_secret_key())
+                                     secret_key=crypt4gh_secret_key(), spill=True)
     if bundle is None:
         return ImportResult(report=report, dry_run=dry_run)
     try:
@@ -92,6 +93,8 @@ def dataset_import(*, bundle_dir: str | Path, organisation=None, actor=None, cha
             return result
     except ImportRejected as rejected:
         return ImportResult(report=rejected.report, dry_run=dry_run)
+    finally:
+        bundle.close()
 
 
 _reject = import_reject  # the module's short name for refusing with problems
@@ -118,7 +121,7 @@ def _import(bundle: Bundle, report: Report, *, organisation, actor, changelog: s
                          dataset_accession=dataset.accession if dataset else bundle.dataset.accession or "")
     # What can refuse the bundle is checked before its dataset, rows and files are written.
     if allow_accessions:
-        plan.check_supplied(chain([bundle.dataset], *(bundle.iter_entities(name) for name in FILE_ORDER)))
+        plan.check_supplied(chain([bundle.dataset], *(bundle.iter_canonical(name) for name in FILE_ORDER)))
     complements = _complements(bundle, report, dataset)
     datacite, problems = datacite_record_read(bundle.root)
     if problems:
@@ -136,7 +139,6 @@ def _import(bundle: Bundle, report: Report, *, organisation, actor, changelog: s
 
     def write_batch(kind: str, batch: list[Entity]) -> None:
         nonlocal total_bytes
-        batch = [bundle.canonical(entity) for entity in batch]  # the profile's spelling, DICOM facts, plaintext
         accessions = plan.accessions_for(kind, batch)
         prepared = []
         for entity in batch:
@@ -156,7 +158,8 @@ def _import(bundle: Bundle, report: Report, *, organisation, actor, changelog: s
 
     batcher = DependencyBatcher(write_batch, lambda alias: alias in writer.pk_of or alias == bundle.dataset.alias)
     for name in FILE_ORDER:
-        for entity in bundle.iter_entities(name):
+        # Canonical: the profile's spelling, DICOM facts, plaintext.
+        for entity in bundle.iter_canonical(name):
             batcher.add(entity)
     batcher.close()
     changes.extend(plan.removed(seen))
