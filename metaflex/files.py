@@ -98,11 +98,13 @@ class _RealPaths:
 class FileChecker:
     """Checks FILE entries as they stream past, then the disk for leftovers."""
 
-    def __init__(self, root: Path, *, verify_checksums: bool = True, secret_key: bytes | None = None) -> None:
+    def __init__(self, root: Path, *, verify_checksums: bool = True, secret_key: bytes | None = None,
+                 encrypted_as_sent: bool = False) -> None:
         self.root = root.resolve()
         self._real = _RealPaths(self.root)
         self.verify_checksums = verify_checksums
         self.secret_key = secret_key
+        self.encrypted_as_sent = encrypted_as_sent
         self.listed: dict[str, tuple[str, int]] = {}  # path -> (file, line) of its FILE element
         self.encrypted: dict[str, str] = {}  # path -> SHA256 of the crypt4gh file, for the importer
         self.sample_sizes: dict[str, tuple[int, int]] = {}  # path -> (width, height) of a sample image
@@ -191,6 +193,11 @@ class FileChecker:
             self._add("file.unencrypted_checksum", entity, entry.line, element,
                       f"{rel!r} is crypt4gh-encrypted, so its FILE needs unencrypted_checksum=\"...\", the SHA256 "
                       "of the plaintext (checksum is that of the encrypted file); add it.")
+            return None
+        if self.encrypted_as_sent:
+            # The sender's side (bulk uploader): only the repository can decrypt; it checks the
+            # plaintext (key, unencrypted_checksum, DICOM header) when the file arrives.
+            self.encrypted[rel] = entry.checksum
             return None
         reader = Crypt4GHReader(path, self.secret_key)
         try:

@@ -84,10 +84,14 @@ def _policy_context(root: Path) -> str | None:
 
 
 def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False, verify_checksums: bool = True,
-                    secret_key: bytes | None = None, spill: bool = False) -> tuple[Bundle | None, Report]:
+                    secret_key: bytes | None = None, spill: bool = False,
+                    encrypted_as_sent: bool = False) -> tuple[Bundle | None, Report]:
     """Validate the bundle at `bundle_dir`; return (Bundle if no errors, Report).
 
-    `secret_key` is the repository's crypt4gh key: without it, encrypted files are refused.
+    `secret_key` is the repository's crypt4gh key: without it, encrypted files are refused,
+    unless `encrypted_as_sent` (the sender's side, which has no secret key): then a crypt4gh
+    file is checked by its checksum and its unencrypted_checksum's presence only, and the
+    repository checks its plaintext when it arrives.
     `spill` keeps the canonical entities for `Bundle.iter_canonical`; `Bundle.close()` drops them.
     """
     root = Path(bundle_dir)
@@ -102,7 +106,8 @@ def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False, v
     type_of_dataset = _policy_context(root)
     context = profile.context_of(type_of_dataset)
     index = AliasIndex()
-    files = FileChecker(root, verify_checksums=verify_checksums, secret_key=secret_key)
+    files = FileChecker(root, verify_checksums=verify_checksums, secret_key=secret_key,
+                        encrypted_as_sent=encrypted_as_sent)
     checker = ProfileChecker(context, profile)
     image_facts: dict[str, ImageFacts] = {}
     counts: Counter[str] = Counter()

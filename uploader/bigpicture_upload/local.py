@@ -35,7 +35,7 @@ def file_sha256(path: Path) -> str:
 
 def bundle_validate(root: Path) -> tuple[list[LocalFile] | None, Report]:
     """(the files to send, the validation report); no files when the bundle is invalid."""
-    bundle, report = validate_bundle(root, verify_checksums=True)
+    bundle, report = validate_bundle(root, verify_checksums=True, encrypted_as_sent=True)
     if bundle is None:
         return None, report
     listed: dict[str, str] = {}
