@@ -173,6 +173,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Uploads (ingestion/PROTOCOL.md): the largest file, each organisation's default quota of live bytes,
+# the smallest part size (S3 needs 5 MiB or more), and how long an unfinished upload may wait.
+INGESTION_MAX_FILE_BYTES = env_int("INGESTION_MAX_FILE_BYTES", 1024**4)
+INGESTION_DEFAULT_QUOTA_BYTES = env_int("INGESTION_DEFAULT_QUOTA_BYTES", 10 * 1024**4)
+INGESTION_PART_SIZE = env_int("INGESTION_PART_SIZE", 64 * 1024**2)
+INGESTION_UPLOAD_EXPIRY_HOURS = env_int("INGESTION_UPLOAD_EXPIRY_HOURS", 72)
+
 PORTAL_NAME = env_str("PORTAL_NAME", "Bigpicture portal")
 
 # Mail goes through the outbox (bigpicture.outbox): console by default, SMTP with EMAIL_BACKEND=smtp.
