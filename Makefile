@@ -14,10 +14,11 @@ install: system-deps $(PIP_STAMP) $(NPM_STAMP)
 system-deps:
 	@scripts/system_deps.sh
 
-$(PIP_STAMP): pyproject.toml
+$(PIP_STAMP): pyproject.toml uploader/pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --no-deps -e ./uploader
 	@touch $@
 
 $(NPM_STAMP): package.json package-lock.json
