@@ -72,10 +72,14 @@ def _round(stack: Stack, api: Api, organisation: str, token: str, payload, cache
 def _resume(stack: Stack, api: Api, organisation: str, token: str, payload, cache: Path) -> dict:
     """Kill the uploader once it has written half the big file, run it again; count what was sent twice."""
     submission = api.submission_create(organisation, "resume")
-    killed = cli_upload(api, submission, payload.bundle, payload.big_path, token, cache, kill_after=payload.size // 2)
+    counter = cache.parent / "sent.counter"
+    killed = cli_upload(api, submission, payload.bundle, payload.big_path, token, cache, counter=counter,
+                        kill_after=payload.size // 2)
+    if killed.code != -9:
+        raise RuntimeError(f"the uploader ended (exit {killed.code}) before it had sent half the file")
     big = next(f for f in api.files(submission) if f["path"] == payload.big_path)
     held = api.file(submission, big["id"])["parts"]
-    again = cli_upload(api, submission, payload.bundle, payload.big_path, token, cache)
+    again = cli_upload(api, submission, payload.bundle, payload.big_path, token, cache, counter=counter)
     if again.code != 0:
         raise RuntimeError(f"the resumed upload failed (exit {again.code}): {again.report or again.stderr[-2000:]}")
     files = again.report["files"]
@@ -83,8 +87,8 @@ def _resume(stack: Stack, api: Api, organisation: str, token: str, payload, cach
     entry = next(f for f in files if f["path"] == payload.big_path)
     for file in api.files(submission):
         api.file_delete(submission, file["id"])
-    return {"sent_before_kill": killed.sent_before_kill, "sent_after": again.report["bytes_sent"], "total": total,
-            "twice": killed.sent_before_kill + again.report["bytes_sent"] - total,
+    return {"sent_before_kill": killed.sent, "sent_after": again.report["bytes_sent"], "total": total,
+            "sent_after_with_headers": again.sent, "twice": killed.sent + again.report["bytes_sent"] - total,
             "held_parts": len(held), "parts_sent": entry["parts_sent"], "parts_skipped": entry["parts_skipped"],
             "part_size": big["part_size"], "files": len(files)}
 
@@ -183,7 +187,7 @@ def _df(path: Path) -> str:
 
 def _notes(size: int, measured: dict, load_before: str, load_after: str) -> str:
     resume = "; ".join(
-        f"{backend}: killed after writing {found['resume']['sent_before_kill'] / MiB:.0f} MiB, the server held "
+        f"{backend}: killed after sending {found['resume']['sent_before_kill'] / MiB:.0f} MiB, the server held "
         f"{found['resume']['held_parts']} part(s) of {found['resume']['part_size'] / MiB:.0f} MiB; the rerun sent "
         f"{found['resume']['parts_sent']} part(s) and skipped {found['resume']['parts_skipped']}"
         for backend, found in measured.items())
@@ -205,9 +209,10 @@ def _notes(size: int, measured: dict, load_before: str, load_after: str) -> str:
         "its validation pass, which reads the whole bundle to check every SHA-256 listed in the metadata before "
         "sending anything, so on the uploader hashing adds its full time; the whole command also waits for "
         "the worker's verification. "
-        f"Resume: the uploader is SIGKILLed once it has written half the bytes (/proc/<pid>/io wchar, headers "
-        f"included), then run again; bytes sent twice = written before the kill + bytes_sent of the rerun - the "
-        f"bundle's size ({resume}). "
+        f"Resume: the uploader runs with a counter of the bytes it hands to its sockets "
+        f"(bench/upload/counting_uploader.py, headers included), is SIGKILLed once it has sent half the big file, "
+        f"and is run again; bytes sent twice = sent before the kill + the rerun's bytes_sent - the bundle's size, "
+        f"an upper bound ({resume}). "
         "Peak RSS is VmHWM from /proc of each process, read before the servers stop; on S3 the bytes go to moto, "
         "not to the portal. Clients run on the same 2-core machine as the servers, shared with other work: "
         f"load average (1, 5, 15 min) {load_before} before and {load_after} after."

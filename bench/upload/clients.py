@@ -19,12 +19,13 @@ from pathlib import Path
 
 import requests
 
-from bench.upload.servers import written_bytes
+from bench.upload.counting_uploader import counter_read, counter_reset
 
 URLS_PER_REQUEST = 20  # as upload.js
 BROWSER_HASH_LIMIT = 64 * 1024 * 1024  # upload.js hashes only files up to this size
 UPLOADER = Path(sys.executable).parent / "bigpicture-upload"
-UPLOADER_SOURCE = Path(__file__).resolve().parents[2] / "uploader"
+ROOT = Path(__file__).resolve().parents[2]
+UPLOADER_SOURCE = ROOT / "uploader"
 DONE = frozenset({"verified", "scanned", "converted", "ready"})
 
 
@@ -134,7 +135,7 @@ class CliRun:
     report: dict
     validation_seconds: float | None = None  # start to the big file's registration
     upload_seconds: float | None = None  # registration to the file leaving `registered`
-    sent_before_kill: int = 0  # wchar of a run that was killed
+    sent: int = 0  # bytes sent (headers included), when counted
     stderr: str = field(default="", repr=False)
 
 
@@ -146,28 +147,31 @@ def cli_env(cache: Path) -> dict[str, str]:
     return env
 
 
-def cli_command(bundle: Path, url: str, token: str, submission: str) -> list[str]:
-    return [str(UPLOADER), str(bundle), "--url", url, "--token", token, "--submission", submission, "--json"]
+def cli_command(bundle: Path, url: str, token: str, submission: str, counter: Path | None = None) -> list[str]:
+    args = [str(bundle), "--url", url, "--token", token, "--submission", submission, "--json"]
+    if counter is None:
+        return [str(UPLOADER), *args]
+    return [sys.executable, "-m", "bench.upload.counting_uploader", str(counter), *args]
 
 
 def cli_upload(api: Api, submission: str, bundle: Path, big_path: str, token: str, cache: Path,
-               kill_after: int | None = None) -> CliRun:
+               counter: Path | None = None, kill_after: int | None = None) -> CliRun:
     """Run `bigpicture-upload`, watching the big file on the portal to time its phases.
 
-    With `kill_after`, SIGKILL the uploader once it has written that many bytes (sockets
-    and files: /proc/<pid>/io wchar) and return what it had written by then.
+    With a `counter` file, the uploader counts the bytes it sends (bench.upload.counting_uploader);
+    with `kill_after` too, it is SIGKILLed once it has sent that many.
     """
+    if counter is not None:
+        counter_reset(counter)
     started = time.perf_counter()
-    process = subprocess.Popen(cli_command(bundle, api.base, token, submission), env=cli_env(cache),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(cli_command(bundle, api.base, token, submission, counter), env=cli_env(cache),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     registered = left = None
-    sent = 0
     try:
         while process.poll() is None:
             now = time.perf_counter()
             if kill_after is not None:
-                sent = written_bytes(process.pid) or sent
-                if sent >= kill_after:
+                if counter_read(counter) >= kill_after:
                     process.send_signal(signal.SIGKILL)
                     break
             elif left is None:
@@ -183,8 +187,9 @@ def cli_upload(api: Api, submission: str, bundle: Path, big_path: str, token: st
             process.kill()
             process.wait()
     seconds = time.perf_counter() - started
+    sent = counter_read(counter) if counter is not None else 0
     report = json.loads(stdout) if stdout.strip().startswith("{") else {}
     return CliRun(process.returncode, seconds, report,
                   validation_seconds=None if registered is None else registered - started,
                   upload_seconds=None if registered is None or left is None else left - registered,
-                  sent_before_kill=sent if kill_after is not None else 0, stderr=stderr)
+                  sent=sent, stderr=stderr)

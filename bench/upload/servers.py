@@ -131,14 +131,3 @@ def peak_rss_mib(process: ManagedProcess) -> dict[str, float]:
     for n, child in enumerate(sorted(children(pid))):
         peaks[f"worker{n}"] = _status_kib(child, "VmHWM") / 1024
     return peaks
-
-
-def written_bytes(pid: int) -> int:
-    """Bytes the process has written (files and sockets): /proc/<pid>/io wchar."""
-    try:
-        for line in Path(f"/proc/{pid}/io").read_text().splitlines():
-            if line.startswith("wchar:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0

@@ -30,7 +30,7 @@ class Stack:
 
     def env(self) -> dict[str, str]:
         env = {**os.environ, "DATABASE_URL": self.database_url, "DEBUG": "0", "STORAGE_BACKEND": self.backend,
-               "MEDIA_ROOT": str(self.workdir / MEDIA), "LOG_LEVEL": "warning",
+               "MEDIA_ROOT": str(self.workdir / MEDIA), "LOG_LEVEL": "WARNING",
                "BARE_PUT_DIR": str(self.workdir / "bare")}
         if self.backend == "s3":
             env.update(servers.S3_KEYS, AWS_S3_ENDPOINT_URL=self.s3_url, AWS_STORAGE_BUCKET_NAME=self.bucket)
