@@ -81,9 +81,9 @@ def payload_delete(workdir: Path, size: int) -> None:
     shutil.rmtree(workdir / f"bundle-{size}", ignore_errors=True)
 
 
-def sha256_seconds(path: Path) -> float:
-    """hashlib.sha256 over the file in 1 MiB reads (page-cached after the first pass)."""
-    digest = hashlib.sha256()
+def hash_seconds(path: Path, algorithm: str = "sha256") -> float:
+    """hashlib's `algorithm` over the file in 1 MiB reads (page-cached after the first pass)."""
+    digest = hashlib.new(algorithm)
     started = time.perf_counter()
     with open(path, "rb", buffering=0) as handle:
         while chunk := handle.read(BLOCK):

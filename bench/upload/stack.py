@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from pathlib import Path
 from types import TracebackType
 
 from bench.upload import servers
+from bench.upload.clients import put
 
 MEDIA = "media"
 
@@ -82,6 +84,24 @@ class Stack:
             return self.bare_url
         return self.s3.generate_presigned_url("put_object", Params={"Bucket": self.bucket, "Key": "baseline.bin"},
                                               ExpiresIn=3600)
+
+    def multipart_put(self, path: Path, part_size: int) -> float:
+        """A second S3 reference: the same parts PUT one by one to presigned UploadPart URLs, then completed."""
+        size = path.stat().st_size
+        started = time.perf_counter()
+        upload = self.s3.create_multipart_upload(Bucket=self.bucket, Key="multipart.bin")["UploadId"]
+        parts = []
+        for number, offset in enumerate(range(0, size, part_size), start=1):
+            url = self.s3.generate_presigned_url("upload_part", ExpiresIn=3600, Params={
+                "Bucket": self.bucket, "Key": "multipart.bin", "UploadId": upload, "PartNumber": number})
+            put(url, path, offset, min(part_size, size - offset))
+            parts.append(number)
+        listed = self.s3.list_parts(Bucket=self.bucket, Key="multipart.bin", UploadId=upload)["Parts"]
+        self.s3.complete_multipart_upload(Bucket=self.bucket, Key="multipart.bin", UploadId=upload, MultipartUpload={
+            "Parts": [{"PartNumber": part["PartNumber"], "ETag": part["ETag"]} for part in listed]})
+        seconds = time.perf_counter() - started
+        self.s3.delete_object(Bucket=self.bucket, Key="multipart.bin")
+        return seconds
 
     def baseline_clear(self) -> None:
         if self.s3 is not None:
