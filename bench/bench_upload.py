@@ -37,7 +37,7 @@ def _mibps(seconds: float, size: int) -> float:
 
 
 def _uptime() -> str:
-    return Path("/proc/loadavg").read_text().split(" ", 3)[:3].__str__()
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def _round(stack: Stack, api: Api, organisation: str, token: str, payload, cache: Path, n: int) -> dict:
@@ -147,17 +147,25 @@ def _results(backend: str, measured: dict, size: int) -> list[Result]:
         Result(f"{label}: bigpicture-upload / plain PUT", cli / base, "x", goal=ratio_goal),
         Result(f"{label}: bigpicture-upload whole command", _mean(rounds, "cli", "seconds"), "s",
                _mean(rounds, "baseline")),
+        # The brief's measure: plain hashlib.sha256 over the bytes, against each subject's upload time.
+        Result(f"{label}: hashlib.sha256 of the file / web upload time", sha / upload_web, "x", goal=hash_goal),
+        Result(f"{label}: hashlib.sha256 of the file / bigpicture-upload upload phase", sha / upload_cli, "x",
+               goal=hash_goal),
+        # What hashing really adds: the uploader's separate pass before sending; on the web path
+        # (no hashing in the browser above 64 MiB) the worker's verification before `verified`.
         Result(f"{label}: uploader's validation pass (SHA-256 of every file) / upload phase", validation / upload_cli,
                "x", goal=hash_goal),
         Result(f"{label}: uploader's validation pass", validation, "s", sha),
-        Result(f"{label}: hashlib.sha256 of the file / web upload time", sha / upload_web, "x", goal=hash_goal),
+        Result(f"{label}: worker's verification after complete / web upload time", verify / upload_web, "x",
+               goal=hash_goal),
         Result(f"{label}: worker's verification after complete (web path)", verify, "s", sha),
         *_references(label, rounds, size),
         Result(f"{label}: peak portal RSS (gunicorn master and workers)", portal, "MiB",
                goal=Goal(f"< {GOAL_RSS_MIB:g} MiB", "<", GOAL_RSS_MIB)),
         Result(f"{label}: peak Celery worker RSS", worker, "MiB"),
         Result(f"{label}: bytes sent twice after a kill at 50%", resume["twice"] / MiB, "MiB",
-               goal=Goal(f"<= 1 part per file ({part:g} MiB)", "<=", part * resume["files"])),
+               goal=Goal(f"<= 1 part per file ({part:g} MiB for the big file, the others are small)", "<=",
+                         (resume["part_size"] + resume["total"] - size) / MiB)),
     ]
     if "moto" in measured["peaks"]:
         rows.append(Result(f"{label}: peak moto server RSS", max(measured["peaks"]["moto"].values()), "MiB"))
@@ -192,12 +200,36 @@ def run() -> Outcome:
     finally:
         if not os.environ.get("BENCH_UPLOAD_KEEP"):
             payload_delete(workdir, SIZE)
-    load_after = _uptime()
-    results = [row for backend, found in measured.items() for row in _results(backend, found, payload.size)]
-    return Outcome(results=results, notes=_notes(payload.size, measured, load_before, load_after),
-                   environment={"database": "postgres", "upload_bytes": payload.size, "rounds": {"local": ROUNDS, "s3": S3_ROUNDS},
+    return outcome(measured, payload.size, load_before, _uptime(), _df(workdir))
+
+
+def outcome(measured: dict, size: int, load_before: str, load_after: str, disk: str) -> Outcome:
+    """The rows and notes from the raw measurements (kept in the results file, under machine.measured)."""
+    results = [row for backend, found in measured.items() for row in _results(backend, found, size)]
+    return Outcome(results=results, notes=_notes(size, measured, load_before, load_after),
+                   environment={"database": "postgres", "upload_bytes": size,
+                                "rounds": {backend: len(found["rounds"]) for backend, found in measured.items()},
                                 "server": "gunicorn deploy/gunicorn.conf.py (gthread), DEBUG=0",
-                                "disk": _df(workdir)})
+                                "disk": disk, "measured": measured})
+
+
+def _findings(measured: dict) -> str:
+    """Where the time goes, from this run's own numbers."""
+    local, s3 = measured["local"]["rounds"], measured["s3"]["rounds"]
+    gap = _mean(local, "web", "seconds") - _mean(local, "baseline")
+    return (
+        f"Findings of this run: locally the web path took {gap:.1f} s longer than the plain PUT; the part "
+        f"endpoint computes an MD5 of every part (its S3-style ETag), and hashlib.md5 alone takes "
+        f"{_mean(local, 'md5'):.1f} s over these bytes on this CPU (SHA-256 {_mean(local, 'sha256'):.1f} s, "
+        "with SHA extensions), besides an fsync per part. On S3 the bytes never pass through the portal; "
+        f"moto itself stores a multipart upload of the same parts sent straight to it in "
+        f"{_mean(s3, 'multipart'):.0f} s against {_mean(s3, 'baseline'):.0f} s for one put_object, so the S3 "
+        "ratios mostly measure moto, not the portal (compare the subjects with the straight-to-moto "
+        "multipart row). bigpicture-upload reads the whole bundle once to check the metadata's SHA-256s "
+        "before it sends anything (bigpicture_upload/local.py, validate_bundle(verify_checksums=True)); "
+        "that pass is not overlapped with sending, so it adds its full time. The browser hashes no file "
+        "above 64 MiB; its files are hashed only by the worker after complete. "
+    )
 
 
 def _df(path: Path) -> str:
@@ -212,8 +244,10 @@ def _notes(size: int, measured: dict, load_before: str, load_after: str) -> str:
         f"{found['resume']['parts_sent']} part(s) and skipped {found['resume']['parts_skipped']}"
         for backend, found in measured.items())
     return (
+        _findings(measured) +
         f"One {size / 2**30:.2f} GiB DICOM-looking file (a real header, then PixelData padding) in a minimal valid "
-        f"MetaFleX bundle, sent over loopback {ROUNDS} time(s) per subject on local storage and {S3_ROUNDS} on S3 "
+        f"MetaFleX bundle, sent over loopback {len(measured['local']['rounds'])} time(s) per subject on local "
+        f"storage and {len(measured['s3']['rounds'])} on S3 "
         "(moto stores parts slowly; BENCH_UPLOAD_ROUNDS, BENCH_UPLOAD_S3_ROUNDS), baseline and subjects "
         "alternating (reversed order in odd rounds); throughputs are bytes / mean seconds. "
         "Server: gunicorn with deploy/gunicorn.conf.py (gthread, preload) serving bigpicture.wsgi, DEBUG=0, "
