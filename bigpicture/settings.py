@@ -171,6 +171,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Submissions and their files both have a `state`: name their enums apart.
+    "ENUM_NAME_OVERRIDES": {
+        "SubmissionStateEnum": "ingestion.states.SubmissionState",
+        "FileStateEnum": "ingestion.states.FileState",
+    },
 }
 
 # Uploads (ingestion/PROTOCOL.md): the largest file, each organisation's default quota of live bytes,

@@ -7,7 +7,9 @@ Errors are `{"detail": "<message a person can act on>", "code": "<id>"}`; the se
 from __future__ import annotations
 
 import io
+import logging
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -18,13 +20,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from access.selectors import can_submit_for
-from bigpicture.errors import UserError
+from bigpicture.errors import TransientError, UserError
 from ingestion.api import serializers as s
 from ingestion.models import Submission, SubmissionFile
 from ingestion.selectors import file_received_parts, submission_files, submission_list, submission_visible
 from ingestion.services import files
 from ingestion.services.submissions import TransitionRefused, submission_create, submission_transition
 
+logger = logging.getLogger(__name__)
 ERRORS = {code: OpenApiResponse(s.ErrorSerializer) for code in (400, 403, 404, 409, 413)}
 
 
@@ -54,6 +57,10 @@ class SubmissionsAPIView(APIView):
             return _error(str(exc), "invalid", status.HTTP_400_BAD_REQUEST)
         if isinstance(exc, exceptions.ValidationError):
             return _error("; ".join(_validation_text(exc.detail)), "invalid", status.HTTP_400_BAD_REQUEST)
+        if isinstance(exc, (BotoCoreError, ClientError, TransientError)):
+            logger.exception("submissions API: storage did not answer")
+            return _error("The portal's storage did not answer. Try again in a minute; what was sent is kept.",
+                          "storage.unavailable", status.HTTP_503_SERVICE_UNAVAILABLE)
         response = super().handle_exception(exc)
         if isinstance(exc, exceptions.APIException) and isinstance(response.data, dict):
             response.data.setdefault("code", exc.default_code)

@@ -11,7 +11,6 @@ from ingestion.models import Submission
 from tests.access.factories import OrganisationFactory, UserFactory
 from tests.ingestion.uploadkit import contributor_of
 
-pytestmark = pytest.mark.postgres
 API = "/api/v1/submissions/"
 
 

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from ingestion.models import Submission, SubmissionFile
 from ingestion.services.verification import file_verify
 from tests.ingestion.uploadkit import payload, sha256
-
-pytestmark = pytest.mark.postgres
 
 
 def test_upload_in_parts_lands_in_the_inbox_and_verifies(portal, submission, storage_backend, small_parts):

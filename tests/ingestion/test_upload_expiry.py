@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
+from bigpicture.celery import app
 from ingestion.models import SubmissionFile, UploadPart
 from ingestion.services.expiry import uploads_expire
+from ingestion.tasks.uploads import uploads_expire as uploads_expire_task
 from tests.ingestion.uploadkit import payload
-
-pytestmark = pytest.mark.postgres
 
 
 def test_unfinished_upload_expires_and_its_parts_are_deleted(portal, submission, storage_backend, small_parts,
@@ -54,3 +53,8 @@ def test_sweep_deletes_parts_that_no_file_claims(storage_backend, transactional_
     later = timezone.now() + timedelta(hours=settings.INGESTION_UPLOAD_EXPIRY_HOURS, minutes=1)
     assert uploads_expire(now=later) == 0
     assert storage_backend.objects("inbox") == set()
+
+
+def test_the_sweep_runs_hourly_on_beat():
+    [entry] = [e for e in app.conf.beat_schedule.values() if e["task"] == uploads_expire_task.name]
+    assert entry["schedule"] == 3600.0

@@ -5,12 +5,10 @@ from __future__ import annotations
 import tracemalloc
 from urllib.parse import urlsplit
 
-import pytest
 import requests
 
 from tests.ingestion.uploadkit import MiB, payload, sha256
 
-pytestmark = pytest.mark.postgres
 PART = 48 * MiB
 
 

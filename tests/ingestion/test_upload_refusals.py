@@ -7,8 +7,6 @@ import pytest
 from ingestion.models import SubmissionFile
 from tests.ingestion.uploadkit import payload, sha256
 
-pytestmark = pytest.mark.postgres
-
 
 @pytest.mark.parametrize("path", ["../x", "/etc/passwd", "C:\\x", "a/../../b", "IMAGES/\x1b.dcm", "//server/share"])
 def test_paths_that_escape_the_bundle_are_refused(portal, submission, path):

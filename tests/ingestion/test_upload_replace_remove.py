@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from governance.models import AuditEvent
 from ingestion.models import SubmissionFile
 from tests.ingestion.uploadkit import payload
-
-pytestmark = pytest.mark.postgres
 
 
 def test_replace_then_remove(portal, submission, storage_backend, small_parts):

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from ingestion.services.verification import file_verify
 from tests.ingestion.uploadkit import payload, send_cut_short, sha256
-
-pytestmark = pytest.mark.postgres
 
 
 def test_resume_after_a_part_was_cut_short(portal, submission, storage_backend, small_parts):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import requests
+from django.core import signing
 
 from tests.ingestion.uploadkit import payload
-
-pytestmark = pytest.mark.postgres
 
 
 def test_complete_with_a_part_missing_lists_it(portal, submission, storage_backend, small_parts):
@@ -40,3 +41,19 @@ def test_part_numbers_outside_the_file_are_refused(portal, submission):
     response = portal.api("POST", f"{portal.files_path(submission)}{file['id']}/parts/", json={"numbers": [0, 2]})
     assert (response.status_code, response.json()["code"]) == (400, "part.number")
     assert "there is no part 0, 2" in response.json()["detail"]
+
+
+def test_expired_part_url_is_refused_with_what_to_do(portal, submission):
+    file = portal.register(submission, "METADATA/dataset.xml", payload(10)).json()
+    [part] = portal.part_urls(submission, file["id"], [1])
+    if "/api/v1/uploads/" not in part["url"]:
+        pytest.skip("S3 judges its own presigned URLs")
+
+    class IssuedTwoHoursAgo(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time()) - 2 * 3600)
+
+    old = IssuedTwoHoursAgo(salt="ingestion.upload-part").sign_object([file["id"], 1])
+    response = requests.put(part["url"].replace(part["url"].split("/")[-2], old), data=b"x" * 10, timeout=60)
+    assert (response.status_code, response.json()["code"]) == (403, "part_url.expired")
+    assert "Ask for new part URLs" in response.json()["detail"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from crypt4gh.keys import get_public_key
 from django.test import override_settings
 
@@ -10,8 +9,6 @@ from ingestion.models import SubmissionFile
 from ingestion.services.verification import file_verify
 from tests.ingestion.uploadkit import payload, sha256
 from tests.repository.crypt4gh_keys import crypt4gh_encrypt, key_files, keypair
-
-pytestmark = pytest.mark.postgres
 
 
 def test_wrong_checksum_ends_in_error_and_the_file_can_be_sent_again(portal, submission):

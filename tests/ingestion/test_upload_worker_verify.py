@@ -8,7 +8,7 @@ import pytest
 
 from tests.ingestion.uploadkit import payload, sha256
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.worker, pytest.mark.slow]
+pytestmark = [pytest.mark.redis, pytest.mark.worker, pytest.mark.slow]
 
 
 def _settled(portal, submission, file_id: str, worker, timeout: float = 90) -> dict:
