@@ -93,7 +93,13 @@ def _run(args: argparse.Namespace, report: RunReport) -> int:
     if not bundle.is_dir():
         raise UsageError(f"{bundle} is not a folder; give the bundle's folder (DATASET_<name>/)")
 
-    files, validation = bundle_validate(bundle)
+    console = Console()
+    show = not (args.json or args.quiet) and sys.stdout.isatty()
+    if show:
+        with console.status(f"Validating {bundle} (every file's SHA-256) ..."):
+            files, validation = bundle_validate(bundle)
+    else:
+        files, validation = bundle_validate(bundle)
     if files is None:
         report.validation = validation.to_json()
         if not args.json:
@@ -107,8 +113,7 @@ def _run(args: argparse.Namespace, report: RunReport) -> int:
     me = client.me()
     submission = _submission(args, client, me, bundle)
     report.submission = submission
-    console = Console()
-    bars = Bars(console) if not (args.json or args.quiet) and sys.stdout.isatty() else Progress()
+    bars = Bars(console) if show else Progress()
     with bars:
         bars.overall(sum(f.size for f in files))
         transfer = Transfer(url=args.url, token=token, submission=submission, parallel=args.parallel,

@@ -104,6 +104,11 @@ class PortalClient:
         return self._call("POST", f"/api/v1/submissions/{submission}/files/",
                           json={"path": path, "size": size, "sha256": sha256})
 
+    def file_list(self, submission: str) -> list[dict]:
+        """Every live file of the submission, in one answer."""
+        answer = self._call("GET", f"/api/v1/submissions/{submission}/files/")
+        return answer.get("results", []) if isinstance(answer, dict) else answer
+
     def file_get(self, submission: str, file_id: str) -> dict:
         return self._call("GET", f"/api/v1/submissions/{submission}/files/{file_id}/")
 
@@ -146,7 +151,7 @@ def _answer(response: requests.Response, what: str, *, json_body: bool = True) -
     if status == 401 or (status == 403 and what == "GET /api/v1/me/"):
         raise AuthError(_detail(response) or "the token was refused")
     if status >= 400:
-        raise ApiError(status, _detail(response) or f"{what}: HTTP {status}", _code(response))
+        raise ApiError(status, _detail(response) or f"{what}: HTTP {status}", _code(response), _json(response))
     if status == 204 or not response.content or not json_body:
         return None
     try:

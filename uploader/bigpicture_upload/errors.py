@@ -26,9 +26,10 @@ class ConnectionFailure(UsageError):
 
 
 class ApiError(UploadError):
-    def __init__(self, status: int, detail: str, code: str = "") -> None:
+    def __init__(self, status: int, detail: str, code: str = "", extra: dict | None = None) -> None:
         super().__init__(detail)
         self.status, self.detail, self.code = status, detail, code
+        self.extra = extra or {}  # the protocol's extra fields, e.g. `missing` for upload.incomplete
 
     def __str__(self) -> str:
         return f"{self.detail} (HTTP {self.status}{', ' + self.code if self.code else ''})"

@@ -110,15 +110,30 @@ class Transfer:
         done = local.size - sum(_part_length(n, part_size, local.size) for n in missing)
         task = self.progress.file_started(local.path, local.size, done)
         try:
-            for start in range(0, len(missing), URL_BATCH):
-                numbers = missing[start:start + URL_BATCH]
-                for part in client.part_urls(self.submission, result.file_id, numbers):
-                    self._put(client, local, result, part, part_size, task)
+            self._put_all(client, local, result, missing, part_size, task)
             if result.state not in SENT_STATES:
-                answer = client.file_complete(self.submission, result.file_id) or {}
-                result.state = answer.get("state", "uploaded")
+                result.state = self._complete(client, local, result, part_size, task)
         finally:
             self.progress.file_finished(task)
+
+    def _put_all(self, client: PortalClient, local: LocalFile, result: FileResult, numbers: list[int],
+                 part_size: int, task) -> None:
+        for start in range(0, len(numbers), URL_BATCH):
+            for part in client.part_urls(self.submission, result.file_id, numbers[start:start + URL_BATCH]):
+                self._put(client, local, result, part, part_size, task)
+
+    def _complete(self, client: PortalClient, local: LocalFile, result: FileResult, part_size: int, task) -> str:
+        """Complete the file; parts the portal lacks or holds with the wrong size (S3 checks here) go again, once."""
+        try:
+            return (client.file_complete(self.submission, result.file_id) or {}).get("state", "uploaded")
+        except ApiError as error:
+            if error.code != "upload.incomplete":
+                raise
+            again = sorted({int(n) for n in error.extra.get("missing", []) + error.extra.get("wrong_size", [])})
+            if not again:
+                raise
+        self._put_all(client, local, result, again, part_size, task)
+        return (client.file_complete(self.submission, result.file_id) or {}).get("state", "uploaded")
 
     def _put(self, client: PortalClient, local: LocalFile, result: FileResult, part: dict, part_size: int,
              task) -> None:
@@ -140,7 +155,9 @@ class Transfer:
                 return
             except (ConnectionFailure, ApiError) as error:
                 self.progress.advance(task, -sent)
-                retry = isinstance(error, ConnectionFailure) or error.status >= 500 or error.status in (403, 408)
+                # Lost connections, server trouble, expired URLs and bodies cut short are worth another try.
+                retry = isinstance(error, ConnectionFailure) or error.status >= 500 or error.status in (403, 408) \
+                    or error.code == "part.incomplete"
                 if attempt == PART_TRIES or not retry:
                     raise UploadError(f"part {number} was not accepted: {error}") from None
                 time.sleep(attempt)
@@ -156,16 +173,19 @@ class Transfer:
         pause = 0.2
         while waiting:
             self.progress.note(f"verifying: {len(waiting)} file(s) left")
+            try:
+                # One list per round, not one request per file: bundles have thousands of files.
+                listed = {str(f["id"]): f for f in client.file_list(self.submission)}
+            except UploadError as error:
+                for result in waiting.values():
+                    result.state, result.error = "error", f"cannot learn the portal's verdict: {error}"
+                return
             for file_id, result in list(waiting.items()):
-                try:
-                    info = client.file_get(self.submission, file_id)
-                except UploadError as error:
-                    result.state, result.error = "error", str(error)
-                    del waiting[file_id]
-                    continue
+                info = listed.get(file_id) or {"state": "gone", "error": "the portal no longer lists this file "
+                                                                          "(replaced, removed or expired)"}
                 result.state = info.get("state", result.state)
-                if result.state == "error":
-                    result.error = info.get("error") or "the portal refused the file"
+                if result.state in ("error", "gone", "expired", "removed", "replaced"):
+                    result.error = info.get("error") or f"the file is {result.state} on the portal"
                 elif result.state in DONE_STATES:
                     server = info.get("sha256") or ""
                     if server != result.sha256:
