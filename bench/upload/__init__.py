@@ -1,0 +1,1 @@
+"""Helpers of the upload benchmark (bench/bench_upload.py): payload, servers, clients."""
