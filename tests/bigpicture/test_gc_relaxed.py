@@ -29,7 +29,9 @@ def test_nested_uses_keep_the_outer_setting():
         frozen = gc.get_freeze_count()
         assert inner() == (YOUNG_THRESHOLD, *before[1:])
         assert gc.get_threshold() == (YOUNG_THRESHOLD, *before[1:])
-        assert gc.get_freeze_count() == frozen
+        # No second freeze: that would add every object made since. (Frozen objects may still be
+        # freed meanwhile, by other threads of the test process, so the count may drop.)
+        assert gc.get_freeze_count() <= frozen
     assert gc.get_threshold() == before
 
 
