@@ -9,10 +9,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bigpicture.settings")
 from celery import Celery  # noqa: E402
 from django.conf import settings  # noqa: E402
 from kombu import Queue  # noqa: E402
+from kombu.transport import TRANSPORT_ALIASES  # noqa: E402
 
 from bigpicture.startup import run_or_explain  # noqa: E402
 
 QUEUES = ("default", "ingest", "convert", "scan", "ai")
+# filesystem:// message files appear whole (see bigpicture.broker).
+TRANSPORT_ALIASES["filesystem"] = "bigpicture.broker:Transport"
 
 app = Celery("bigpicture")
 app.config_from_object("django.conf:settings", namespace="CELERY")
