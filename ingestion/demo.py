@@ -96,7 +96,12 @@ def _submitted(spec: BundleSpec, folder: Path, *, base_url: str, token: str, org
     command = [str(Path(sys.executable).with_name("bigpicture-upload")), str(bundle), "--url", base_url,
                "--token", token, "--organisation", organisation.slug, "--title", spec.title,
                "--new-submission", "--submit", "--json"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        print(f"demo: the uploader did not finish {spec.alias} in {timeout:.0f} s; see {settings.VAR_DIR}/worker.log",
+              file=sys.stderr)
+        return None
     if done.returncode != 0:
         print(f"demo: the uploader failed for {spec.alias} (exit {done.returncode}):\n{done.stdout}{done.stderr}",
               file=sys.stderr)

@@ -67,7 +67,7 @@ def _t(action, sources, target, by, label, **kw) -> Transition:
 
 TRANSITIONS: tuple[Transition, ...] = (
     _t("upload", {S.DRAFT, S.RETURNED}, S.UPLOADING, SYSTEM, "First file registered"),
-    _t("submit", {S.UPLOADING}, S.VALIDATING, CONTRIBUTOR, "Submit for review"),
+    _t("submit", {S.UPLOADING, S.RETURNED}, S.VALIDATING, CONTRIBUTOR, "Submit for review"),
     _t("validation_failed", {S.VALIDATING}, S.UPLOADING, SYSTEM, "Validation found errors"),
     _t("validation_passed", {S.VALIDATING}, S.PROCESSING, SYSTEM, "Validation passed"),
     _t("processing_failed", {S.PROCESSING}, S.UPLOADING, SYSTEM, "Processing found a problem"),

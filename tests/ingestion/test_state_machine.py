@@ -89,3 +89,11 @@ def test_the_buttons_are_the_table_filtered_by_who_asks(people):
     assert {t.action for t in submission_actions(submission, steward)} == {"approve", "return", "reject"}
     assert {t.action for t in submission_actions(submission, contributor)} == {"cancel"}
     assert submission_actions(submission, outsider) == []
+
+
+def test_a_returned_submission_may_be_submitted_again_without_new_files(people):
+    organisation, contributor, steward, _ = people
+    submission = _submission(organisation, contributor, S.RETURNED)
+    assert "submit" in {t.action for t in submission_actions(submission, contributor)}
+    event = submission_transition(submission=submission, action="submit", actor=contributor)
+    assert (event.from_state, event.to_state) == (S.RETURNED, S.VALIDATING)
