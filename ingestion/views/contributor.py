@@ -24,7 +24,6 @@ from ingestion.selectors import (
 from ingestion.services.submissions import submission_create, submission_transition
 from ingestion.services.validation import report_request
 from ingestion.states import EDITABLE_STATES, FileState
-from metaflex.types import Report
 
 # The page asks for the report every 1.5 s after "Check bundle"; after this many it stops asking.
 MAX_REPORT_POLLS = 120
@@ -63,12 +62,7 @@ def submission_new(request):
 def _report_context(submission) -> dict:
     if not submission.report_at:
         return {"report": None}
-    report = submission.report
-    if "text" not in report:  # stored without its counts and printed text: derive them
-        parsed = Report.from_json(report)
-        report = {**report, "ok": parsed.ok, "errors": len(parsed.errors), "warnings": len(parsed.warnings),
-                  "text": parsed.format()}
-    return {"report": report, "report_groups": report_groups(report)}
+    return {"report": submission.report, "report_groups": report_groups(submission.report)}
 
 
 @login_required

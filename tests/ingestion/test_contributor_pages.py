@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from access.roles import Role
 from ingestion.models import Submission
+from ingestion.services.validation import report_json
 from ingestion.states import SubmissionState
 from metaflex.types import Problem, Report
 from repository.models import Dataset
@@ -136,7 +137,7 @@ def test_report_is_shown_grouped_and_as_the_cli_prints_it(client):
     submission = submission_of(me)
     report = Report([Problem(rule="ref.unresolved", message="IMAGE_OF refers to slide 'x', which does not exist.",
                              file="METADATA/image.xml", line=12, element="IMAGE", alias="img1")])
-    Submission.objects.filter(pk=submission.pk).update(report=report.to_json(), report_at=timezone.now())
+    Submission.objects.filter(pk=submission.pk).update(report=report_json(report), report_at=timezone.now())
     client.force_login(me)
     page = client.get(detail_url(submission)).content.decode()
     assert ">1 error</span>" in page and '<h4 class="report-file">METADATA/image.xml</h4>' in page
@@ -166,7 +167,7 @@ def test_report_section_polls_until_a_newer_report_and_not_for_ever(client):
     url = reverse("ingestion:report", kwargs={"submission_id": submission.pk})
     waiting = client.get(url, {"since": "none", "polls": "3"}).content.decode()
     assert "hx-trigger" in waiting and "polls=4" in waiting and "Checking the bundle" in waiting
-    Submission.objects.filter(pk=submission.pk).update(report=Report([]).to_json(), report_at=timezone.now())
+    Submission.objects.filter(pk=submission.pk).update(report=report_json(Report([])), report_at=timezone.now())
     done = client.get(url, {"since": "none", "polls": "4"}).content.decode()
     assert "hx-trigger" not in done and "No errors" in done
     slow = client.get(url, {"since": Submission.objects.get(pk=submission.pk).report_at.isoformat(),
