@@ -76,6 +76,10 @@ def _configure(settings) -> None:
                 "task": "ingestion.tasks.review.rejected_inbox_sweep",
                 "schedule": 3600.0,
             },
+            "sweep-published-inbox": {
+                "task": "ingestion.tasks.review.archived_inbox_sweep",
+                "schedule": 3600.0,
+            },
             "expire-unfinished-uploads": {
                 "task": "ingestion.tasks.uploads.uploads_expire",
                 "schedule": 3600.0,

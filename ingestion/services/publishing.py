@@ -3,20 +3,23 @@
 `dataset_import` assigns accessions, writes the immutable version and archives the files,
 all in one transaction with this module's own writes (the submission's dataset and version,
 a file event per file, `publish_done`). Only after that commit are the inbox objects
-deleted. Any failure rolls all of it back, archive objects included, and returns the
+deleted; `archived_inbox_sweep` deletes those a crash left. Any failure rolls all of it back, archive objects included, and returns the
 submission to review with `publish_failed` and its failure class.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from bigpicture.errors import TransientError, UserError
+from bigpicture.objects import object_list
 from bigpicture.staging import staged_atomic
 from bigpicture.storage import storage_for
-from ingestion.models import Submission
+from ingestion.models import Submission, SubmissionFile
 from ingestion.services.bundle import bundle_files, inbox_bundle
 from ingestion.services.submissions import file_state_set, submission_transition
 from ingestion.services.validation import report_json
@@ -89,6 +92,24 @@ def _published(submission: Submission, result: ImportResult) -> None:
                        message=f"published in {where}; the inbox copy {file.storage_name} is deleted")
     submission_transition(submission=submission, action="publish_done", message=f"Published as {where}.")
     transaction.on_commit(lambda: inbox_objects_delete(names), robust=True)
+
+
+def archived_inbox_sweep(*, now: datetime | None = None) -> int:
+    """Delete inbox copies of published files that the after-commit delete missed (a crash in between).
+
+    Looks at files archived between an hour and a day ago, one listing per submission, so the
+    hourly beat checks each publication about 23 times and then never again.
+    """
+    now = now or timezone.now()
+    recent = SubmissionFile.objects.filter(state=FileState.ARCHIVED, updated__range=(
+        now - timedelta(days=1), now - timedelta(hours=1))).exclude(storage_name="")
+    storage, removed = storage_for("inbox"), 0
+    for submission_id in recent.values_list("submission_id", flat=True).distinct():
+        archived = set(recent.filter(submission_id=submission_id).values_list("storage_name", flat=True))
+        left = [name for name, _ in object_list(storage, f"submissions/{submission_id}") if name in archived]
+        inbox_objects_delete(left)
+        removed += len(left)
+    return removed
 
 
 def inbox_objects_delete(names: list[str]) -> None:

@@ -32,3 +32,9 @@ def submission_publish(submission_id: str) -> str:
 def rejected_inbox_sweep() -> int:
     """Remove rejected submissions' inbox files once their retention time is over (hourly on beat)."""
     return retention.rejected_inbox_sweep()
+
+
+@portal_task(queue="default")
+def archived_inbox_sweep() -> int:
+    """Delete inbox copies of published files that a crash after the publish left (hourly on beat)."""
+    return publishing.archived_inbox_sweep()

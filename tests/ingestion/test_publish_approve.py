@@ -3,8 +3,13 @@
 Runs on local storage and on S3 (moto); storage is listed from outside afterwards.
 """
 
+from datetime import timedelta
 
-from ingestion.services.publishing import submission_publish
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from bigpicture.storage import storage_for
+from ingestion.services.publishing import archived_inbox_sweep, submission_publish
 from ingestion.services.review import review_act
 from ingestion.states import FileState, SubmissionState
 from repository import models as m
@@ -48,3 +53,24 @@ def test_a_second_run_of_the_task_changes_nothing(local_storage, submission, con
     committed(submission_publish, submission_id=submission.pk)
     assert submission_publish(submission_id=submission.pk) is None
     assert m.DatasetVersion.objects.count() == 1
+
+
+def test_inbox_copies_a_crash_left_after_publishing_are_swept(storage_backend, submission, contributor, steward,
+                                                             tmp_path):
+    upload_bundle(submission, BundleBuilder(tmp_path / "b").write())
+    submission = validated(submission, contributor)
+    review_act(submission=submission, action="approve", actor=steward)
+    published = committed(submission_publish, submission_id=submission.pk)
+    assert storage_backend.objects("inbox") == set()
+    # As if the worker died between the publish commit and its inbox deletes.
+    left = list(published.files.all()[:2])
+    for file in left:
+        storage_for("inbox").save(file.storage_name, ContentFile(b"left behind"))
+    assert len(storage_backend.objects("inbox")) == 2
+
+    assert archived_inbox_sweep() == 0  # archived just now: the after-commit delete may still be running
+    later = timezone.now() + timedelta(hours=2)
+    assert archived_inbox_sweep(now=later) == 2
+    assert storage_backend.objects("inbox") == set()
+    assert archived_inbox_sweep(now=later) == 0
+    assert archived_inbox_sweep(now=timezone.now() + timedelta(days=2)) == 0  # a day on, no longer looked at
