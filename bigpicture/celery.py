@@ -80,6 +80,10 @@ def _configure(settings) -> None:
                 "task": "ingestion.tasks.review.archived_inbox_sweep",
                 "schedule": 3600.0,
             },
+            "requeue-stuck-pipeline-steps": {
+                "task": "ingestion.tasks.pipeline.pipeline_requeue_stuck",
+                "schedule": 600.0,
+            },
             "expire-unfinished-uploads": {
                 "task": "ingestion.tasks.uploads.uploads_expire",
                 "schedule": 3600.0,

@@ -8,6 +8,7 @@ for local folders (FileSystemStorage) and S3 (django-storages' S3Storage).
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -82,6 +83,32 @@ def object_chunks(storage: Storage, name: str) -> Iterator[bytes]:
     with storage.open(name, "rb") as handle:
         while chunk := handle.read(CHUNK):
             yield chunk
+
+
+class _ChunkReader(io.RawIOBase):
+    """A read-only file over an object's chunks."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self._chunks = iter(chunks)
+        self._rest = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._rest:
+            self._rest = next(self._chunks, b"")
+            if not self._rest:
+                return 0
+        size = min(len(buffer), len(self._rest))
+        buffer[:size], self._rest = self._rest[:size], self._rest[size:]
+        return size
+
+
+def object_reader(storage: Storage, name: str) -> io.BufferedReader:
+    """An object as a read-only binary file, streamed (S3File would spool the whole object first).
+    FileNotFoundError comes on the first read when there is no such object."""
+    return io.BufferedReader(_ChunkReader(object_chunks(storage, name)), buffer_size=CHUNK)
 
 
 def object_list(storage: Storage, folder: str) -> Iterator[tuple[str, datetime]]:

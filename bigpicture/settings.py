@@ -186,6 +186,13 @@ INGESTION_MAX_FILE_BYTES = env_int("INGESTION_MAX_FILE_BYTES", 1024**4)
 INGESTION_DEFAULT_QUOTA_BYTES = env_int("INGESTION_DEFAULT_QUOTA_BYTES", 10 * 1024**4)
 INGESTION_PART_SIZE = env_int("INGESTION_PART_SIZE", 64 * 1024**2)
 INGESTION_UPLOAD_EXPIRY_HOURS = env_int("INGESTION_UPLOAD_EXPIRY_HOURS", 72)
+# The processing pipeline: where workers spool inputs and write outputs, its size cap, and when
+# a step counts as stuck (the beat task re-queues it; `pipeline_status` lists it).
+PIPELINE_WORK_DIR = Path(env_str("PIPELINE_WORK_DIR", str(VAR_DIR / "pipeline-work")))
+PIPELINE_WORK_MAX_BYTES = env_int("PIPELINE_WORK_MAX_BYTES", 200 * 1024**3)
+PIPELINE_STUCK_MINUTES = env_int("PIPELINE_STUCK_MINUTES", 60)
+# Keep the contributor's scanner file (SVS, NDPI ...) in the archive beside the DICOM made from it.
+PIPELINE_KEEP_SCANNER_FILES = env_bool("PIPELINE_KEEP_SCANNER_FILES", False)
 
 PORTAL_NAME = env_str("PORTAL_NAME", "Bigpicture portal")
 

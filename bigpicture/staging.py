@@ -122,6 +122,33 @@ def staged_atomic() -> Iterator[StagedWrites]:
         _discard(writes.objects)
 
 
+@contextmanager
+def staged_work() -> Iterator[StagedWrites]:
+    """Stage objects during long work outside any transaction (a pipeline step's conversion, say).
+
+    Objects staged inside are kept, not moved; hand them to a staged_atomic block with
+    `staged_adopt` to commit them. If the block raises, they are deleted at once; if the
+    process dies, the sweep deletes them after the grace period (no journal row claims them).
+    """
+    writes = StagedWrites()
+    token = _current.set(writes)
+    try:
+        yield writes
+    except BaseException:
+        _discard(writes.objects)
+        raise
+    finally:
+        _current.reset(token)
+
+
+def staged_adopt(writes: StagedWrites) -> None:
+    """Commit `writes` (from staged_work) with the enclosing staged_atomic block."""
+    scope = _current.get()
+    if scope is None or scope is writes:
+        raise RuntimeError("staged_adopt must be called inside a staged_atomic block")
+    scope.add(writes.objects)
+
+
 def staging_pool(max_workers: int) -> ThreadPoolExecutor:
     """A thread pool whose threads stage into the caller's staged_atomic block."""
     return ThreadPoolExecutor(max_workers=max_workers, initializer=_current.set, initargs=(_writes_in_scope(),))

@@ -4,7 +4,8 @@ The service (`services.submissions.submission_transition`), the web buttons and
 the API all read `TRANSITIONS`; nothing else decides what may happen next.
 
     draft -> uploading -> validating -> processing -> awaiting_review -> publishing -> published
-    side paths: returned (to the contributor, with reasons), rejected, cancelled
+    side paths: returned (to the contributor, with reasons), rejected, cancelled, and blocked
+    (malware found: nothing moves until a steward returns or rejects it)
 
 `by` says who may fire a transition: the submitting side (`contributor`: a user who
 may submit for the submission's organisation), a data steward (`steward`), or only
@@ -29,6 +30,7 @@ class SubmissionState(models.TextChoices):
     RETURNED = "returned", "Returned to contributor"
     REJECTED = "rejected", "Rejected"
     CANCELLED = "cancelled", "Cancelled"
+    BLOCKED = "blocked", "Blocked (malware found)"
 
 
 class Failure(models.TextChoices):
@@ -75,9 +77,11 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("approve", {S.AWAITING_REVIEW}, S.PUBLISHING, STEWARD, "Approve and publish"),
     _t("publish_failed", {S.PUBLISHING}, S.AWAITING_REVIEW, SYSTEM, "Publishing failed"),
     _t("publish_done", {S.PUBLISHING}, S.PUBLISHED, SYSTEM, "Published"),
-    _t("return", {S.AWAITING_REVIEW, S.PROCESSING}, S.RETURNED, STEWARD, "Return to contributor",
+    _t("malware_found", {S.UPLOADING, S.VALIDATING, S.PROCESSING, S.RETURNED, S.AWAITING_REVIEW}, S.BLOCKED,
+       SYSTEM, "Malware found"),
+    _t("return", {S.AWAITING_REVIEW, S.PROCESSING, S.BLOCKED}, S.RETURNED, STEWARD, "Return to contributor",
        needs_message=True),
-    _t("reject", {S.AWAITING_REVIEW, S.PROCESSING, S.RETURNED}, S.REJECTED, STEWARD, "Reject",
+    _t("reject", {S.AWAITING_REVIEW, S.PROCESSING, S.RETURNED, S.BLOCKED}, S.REJECTED, STEWARD, "Reject",
        needs_message=True, destructive=True),
     _t("cancel", {S.DRAFT, S.UPLOADING, S.RETURNED, S.AWAITING_REVIEW}, S.CANCELLED, CONTRIBUTOR,
        "Cancel submission", destructive=True),
@@ -113,5 +117,5 @@ LIVE_FILE_STATES = frozenset(
     {FileState.REGISTERED, FileState.UPLOADED, FileState.VERIFIED, FileState.SCANNED, FileState.CONVERTED,
      FileState.READY, FileState.ERROR}
 )
-# The pipeline is done with a file in these states (until the pipeline lands: verified).
-PIPELINE_DONE_STATES = frozenset({FileState.VERIFIED, FileState.READY})
+# The pipeline is done with a file in this state.
+PIPELINE_DONE_STATES = frozenset({FileState.READY})

@@ -1,3 +1,4 @@
+from ingestion.models.pipeline import ConvertedFile, ImageJob, PipelineStep, StepEvent
 from ingestion.models.submissions import FileEvent, Submission, SubmissionEvent, SubmissionFile, UploadPart
 from ingestion.models.tickets import (
     ChecklistItem,
@@ -9,5 +10,5 @@ from ingestion.models.tickets import (
     TicketEvent,
 )
 
-__all__ = ["ChecklistItem", "FileEvent", "SOPStep", "SOPTemplate", "Submission", "SubmissionEvent",
+__all__ = ["ChecklistItem", "ConvertedFile", "ImageJob", "PipelineStep", "StepEvent", "FileEvent", "SOPStep", "SOPTemplate", "Submission", "SubmissionEvent",
            "SubmissionFile", "Ticket", "TicketAttachment", "TicketComment", "TicketEvent", "UploadPart"]

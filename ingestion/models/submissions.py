@@ -93,6 +93,12 @@ class SubmissionFile(models.Model):
     updated = models.DateTimeField(auto_now=True)
     uploaded_at = models.DateTimeField(null=True, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
+    # A crypt4gh upload's plaintext, decrypted by the pipeline into the inbox, and its SHA-256.
+    plain_name = models.CharField(max_length=1024, blank=True)
+    plain_sha256 = models.CharField(max_length=64, blank=True)
+    # The image job (bundle IMAGE) this file is a source of, once validation has said which.
+    image_job = models.ForeignKey("ingestion.ImageJob", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="sources")
 
     class Meta:
         ordering = ["path", "created"]

@@ -19,12 +19,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from lxml import etree
 
 from bigpicture.errors import PermanentError, UserError
 from bigpicture.objects import object_chunks
 from bigpicture.storage import storage_for
-from ingestion.models import Submission, SubmissionFile
+from ingestion.models import ImageJob, Submission
 from ingestion.states import LIVE_FILE_STATES, FileState
+from metaflex.parse import SAFE_PARSER_OPTIONS
 
 # Live files whose bytes are complete in the inbox (a registered file is still arriving).
 MATERIALISED_STATES = frozenset(LIVE_FILE_STATES - {FileState.REGISTERED})
@@ -34,9 +36,22 @@ def bundle_files(submission: Submission):
     return submission.files.filter(state__in=sorted(MATERIALISED_STATES)).exclude(storage_name="")
 
 
+def converted_jobs(submission: Submission) -> list[ImageJob]:
+    """The active image jobs whose outputs are complete: their DICOM replaces their sources."""
+    from ingestion.pipeline.steps import IMAGE_STEPS
+
+    last = IMAGE_STEPS[-1].name
+    return list(submission.image_jobs.filter(active=True, steps__name=last, steps__state="done")
+                .prefetch_related("outputs"))
+
+
 @contextmanager
 def inbox_bundle(submission: Submission) -> Iterator[Path]:
-    """Yield a local folder holding the submission's bundle; it is removed on exit."""
+    """Yield a local folder holding the submission's bundle; it is removed on exit.
+
+    Images the pipeline has finished appear as the pipeline made them: their DICOM instances
+    instead of the uploaded files, and the metadata's FILES of each such IMAGE list those.
+    """
     scratch_root = Path(settings.VAR_DIR) / "scratch"
     scratch_root.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f"bundle-{submission.pk}-", dir=scratch_root))
@@ -44,29 +59,70 @@ def inbox_bundle(submission: Submission) -> Iterator[Path]:
     root.mkdir()
     try:
         storage = storage_for("inbox")
+        jobs = converted_jobs(submission)
+        replaced = {file: job for job in jobs for file in (f["filename"] for f in job.plan.get("files", []))}
+        documents = []
         for file in bundle_files(submission).iterator():
-            _place(storage, file, root)
+            if file.path in replaced:
+                continue
+            _place(storage, file.path, file.storage_name, root)
+            if file.path.lower().endswith(".xml"):
+                documents.append(root / file.path)
+        for job in jobs:
+            for output in job.outputs.all():
+                _place(storage, output.path, output.storage_name, root)
+        if jobs:
+            files_rewrite(documents, {job.image_alias: list(job.outputs.all()) for job in jobs})
         yield root
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _place(storage, file: SubmissionFile, root: Path) -> None:
-    target = (root / file.path).resolve()
+def _place(storage, path: str, storage_name: str, root: Path) -> None:
+    target = (root / path).resolve()
     if not target.is_relative_to(root.resolve()):
         # Registration refuses such paths; a row that has one anyway is the portal's bug.
-        raise PermanentError(f"file {file.pk} has an unsafe bundle path {file.path!r}; an operator must look.")
+        raise PermanentError(f"{storage_name} has an unsafe bundle path {path!r}; an operator must look.")
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        _copy(storage, file, target)
+        _copy(storage, storage_name, target)
     except FileNotFoundError:
-        raise UserError(f"{file.path}: its uploaded bytes are no longer in the inbox; upload this file "
+        raise UserError(f"{path}: its uploaded bytes are no longer in the inbox; upload this file "
                         "again.") from None
 
 
-def _copy(storage, file: SubmissionFile, target: Path) -> None:
+def files_rewrite(documents: list[Path], outputs: dict[str, list]) -> None:
+    """List each converted IMAGE's DICOM outputs as its FILES, in the metadata documents that hold it.
+
+    The documents are hard links to the inbox: a rewritten one replaces its link, never writes
+    through it.
+    """
+    for document in documents:
+        tree = etree.parse(str(document), etree.XMLParser(**SAFE_PARSER_OPTIONS))
+        changed = False
+        for image in tree.iter("{*}IMAGE", "IMAGE"):
+            files = outputs.get(image.get("alias", ""))
+            holder = next(iter(image.iter("{*}FILES", "FILES")), None)
+            if files is None or holder is None:
+                continue
+            template = next(iter(holder), None)
+            tag = template.tag if template is not None else "FILE"
+            for child in list(holder):
+                holder.remove(child)
+            holder.text = None
+            for output in files:
+                etree.SubElement(holder, tag, filename=output.path, checksum_method="SHA256",
+                                 checksum=output.sha256, filetype="dcm")
+            changed = True
+        if changed:
+            etree.indent(tree, space="  ")
+            document.unlink()
+            tree.write(str(document), xml_declaration=True, encoding="UTF-8")
+
+
+def _copy(storage, storage_name: str, target: Path) -> None:
     if isinstance(storage, FileSystemStorage):
-        source = storage.path(file.storage_name)
+        source = storage.path(storage_name)
         try:
             os.link(source, target)
         except OSError as error:
@@ -76,5 +132,5 @@ def _copy(storage, file: SubmissionFile, target: Path) -> None:
             shutil.copyfile(source, target)
         return
     with open(target, "wb") as handle:
-        for chunk in object_chunks(storage, file.storage_name):
+        for chunk in object_chunks(storage, storage_name):
             handle.write(chunk)

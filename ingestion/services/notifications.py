@@ -1,7 +1,8 @@
 """Mail about submissions and tickets, queued in the outbox inside the caller's transaction.
 
-To the contributor: submitted, returned (with the reasons), rejected, published.
-To the assignee (or, while nobody handles the ticket, every data steward): awaiting review.
+To the contributor: submitted, returned (with the reasons), rejected, published, blocked.
+To the assignee (or, while nobody handles the ticket, every data steward): awaiting review, blocked.
+Both sides hear of malware found (blocked), with the signature's name.
 Comments go to the other side; internal notes to nobody outside the stewards.
 """
 
@@ -19,7 +20,7 @@ from ingestion.states import SubmissionState
 S = SubmissionState
 # (the submission event, as action or target state) -> mail template, for the contributor
 CONTRIBUTOR_MAIL = {"submit": "submitted", S.RETURNED: "returned", S.REJECTED: "rejected",
-                    S.PUBLISHED: "published"}
+                    S.PUBLISHED: "published", S.BLOCKED: "blocked"}
 
 
 def _link(path: str) -> str:
@@ -56,8 +57,9 @@ def submission_event_notify(*, event, ticket) -> None:
     if template and submission.created_by.email:
         _send(template, to=[submission.created_by.email], context=context,
               dedupe_key=f"submission-event-{event.pk}-contributor")
-    if event.to_state == S.AWAITING_REVIEW:
-        _send("awaiting_review", to=_steward_addresses(ticket), context=context,
+    steward_template = {S.AWAITING_REVIEW: "awaiting_review", S.BLOCKED: "blocked_steward"}.get(event.to_state)
+    if steward_template:
+        _send(steward_template, to=_steward_addresses(ticket), context=context,
               dedupe_key=f"submission-event-{event.pk}-stewards")
 
 

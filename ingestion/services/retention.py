@@ -4,14 +4,13 @@ files moved to quarantine (malware). Each file removed or moved gets an event sa
 
 from __future__ import annotations
 
-import io
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from bigpicture.objects import object_chunks, uploads_abort
+from bigpicture.objects import object_reader, uploads_abort
 from bigpicture.staging import object_stage, staged_atomic
 from bigpicture.storage import storage_for
 from governance.services import audit_record
@@ -58,35 +57,14 @@ def _inbox_remove(submission_id, *, days: int, now: datetime) -> int:
     return len(removed)
 
 
-class _ChunkReader(io.RawIOBase):
-    """A read-only file over an object's chunks (streamed; S3File would spool the whole object)."""
-
-    def __init__(self, chunks):
-        self._chunks = iter(chunks)
-        self._rest = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        while not self._rest:
-            self._rest = next(self._chunks, b"")
-            if not self._rest:
-                return 0
-        size = min(len(buffer), len(self._rest))
-        buffer[:size], self._rest = self._rest[:size], self._rest[size:]
-        return size
-
-
 def file_quarantine(file: SubmissionFile, reason: str, *, actor=None) -> FileEvent | None:
     """Move a file's inbox object to the quarantine area (same name) and record why; None if already there."""
     with staged_atomic():
         locked = SubmissionFile.objects.select_for_update().get(pk=file.pk)
         if locked.state == FileState.QUARANTINED:
             return None
-        source = io.BufferedReader(_ChunkReader(object_chunks(storage_for("inbox"), locked.storage_name)),
-                                   buffer_size=1024 * 1024)
-        staged = object_stage(area="quarantine", name=locked.storage_name, source=source)
+        staged = object_stage(area="quarantine", name=locked.storage_name,
+                              source=object_reader(storage_for("inbox"), locked.storage_name))
         event = file_state_set(file=locked, state=FileState.QUARANTINED, actor=actor,
                                message=f"quarantined: {reason} ({locked.path}, {staged.size} bytes, "
                                        f"SHA256 {staged.sha256})")

@@ -30,7 +30,8 @@ def processing_check(submission: Submission) -> str:
     if locked.state != SubmissionState.PROCESSING:
         return locked.state
     files = list(locked.files.filter(state__in=sorted(LIVE_FILE_STATES)))
-    failed = [f for f in files if f.state == FileState.ERROR]
+    # A user failure goes back to the contributor; transient and permanent ones wait for a steward's retry.
+    failed = [f for f in files if f.state == FileState.ERROR and f.failure == Failure.USER]
     if failed:
         named = "; ".join(f"{f.path}: {f.error or 'failed'}" for f in failed[:10])
         more = f" (and {len(failed) - 10} more)" if len(failed) > 10 else ""

@@ -20,6 +20,7 @@ from bigpicture.celery import app
 from bigpicture.errors import UserError
 from governance.services import audit_record
 from ingestion.models import Submission
+from ingestion.pipeline.jobs import image_plans, processing_start
 from ingestion.selectors import is_steward
 from ingestion.services.bundle import inbox_bundle
 from ingestion.services.review import processing_check
@@ -78,6 +79,7 @@ def submission_validate(*, submission_id, transition: bool = True) -> Submission
                                   message=f"{errors} error{'s' if errors != 1 else ''}; see the report.")
             return locked
         submission_transition(submission=locked, action="validation_passed")
+        processing_start(locked, result.plans)
     processing_check(locked)
     locked.refresh_from_db()
     return locked
@@ -90,6 +92,7 @@ class _Rehearsal:
         self.import_result: ImportResult | None = None
         self.preview_html = ""
         self.diff: dict = {}
+        self.plans: dict[str, dict] = {}
 
     @property
     def report(self) -> Report:
@@ -97,6 +100,7 @@ class _Rehearsal:
 
     def __call__(self, result: ImportResult) -> None:
         # Inside the dry run's transaction: the version's rows exist until it rolls back.
+        self.plans = image_plans(result.version)
         request = _preview_request()
         self.preview_html = render_to_string(LANDING_TEMPLATE, landing_page_context(result.version, request),
                                              request=request)

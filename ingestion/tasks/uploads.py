@@ -1,14 +1,7 @@
 """Ingestion tasks: uploads (thin wrappers around services)."""
 
 from bigpicture.tasks import portal_task
-from ingestion.services import expiry, verification
-
-
-@portal_task(queue="ingest")
-def file_verify(file_id: str) -> str:
-    """Recompute an uploaded file's SHA-256 from the inbox; returns the file's state afterwards."""
-    file = verification.file_verify(file_id=file_id)
-    return file.state if file else ""
+from ingestion.services import expiry
 
 
 @portal_task(queue="default")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from ingestion.services.validation import submission_validate
-from ingestion.services.verification import file_verify
 from ingestion.states import Failure, SubmissionState
 from tests.access.factories import OrganisationFactory
+from tests.ingestion.pipelinekit import file_verify
 from tests.ingestion.uploadkit import PortalClient, contributor_of
 from tests.repository.metaflex_bundles import BundleBuilder
 

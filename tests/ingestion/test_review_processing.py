@@ -15,7 +15,7 @@ pytestmark = pytest.mark.usefixtures("local_storage")
 def test_processing_waits_for_every_file(submission, contributor, tmp_path):
     files = upload_bundle(submission, BundleBuilder(tmp_path / "b").write())
     # One file is still in the pipeline (as if a scan step were running on it).
-    file_state_set(file=files[0], state=FileState.SCANNED)
+    file_state_set(file=files[0], state=FileState.VERIFIED)
     submission = validated(submission, contributor)
     assert submission.state == SubmissionState.PROCESSING
     assert processing_check(submission) == SubmissionState.PROCESSING
@@ -27,7 +27,7 @@ def test_processing_waits_for_every_file(submission, contributor, tmp_path):
 
 def test_a_file_in_error_returns_it_to_the_contributor(submission, contributor, tmp_path):
     files = upload_bundle(submission, BundleBuilder(tmp_path / "b").write())
-    file_state_set(file=files[0], state=FileState.SCANNED)
+    file_state_set(file=files[0], state=FileState.VERIFIED)
     submission = validated(submission, contributor)
     file_state_set(file=files[0], state=FileState.ERROR, failure=Failure.USER,
                    message="the DICOM file cannot be converted: no pixel data.")

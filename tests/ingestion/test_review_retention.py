@@ -53,7 +53,7 @@ def test_other_submissions_are_left_alone(local_storage, settings, submission, c
     upload_bundle(submission, BundleBuilder(tmp_path / "b").write())
     validated(submission, contributor)
     assert committed(rejected_inbox_sweep, now=timezone.now() + timedelta(days=365)) == 0
-    assert submission.files.filter(state=FileState.VERIFIED).count() == submission.files.count()
+    assert submission.files.filter(state=FileState.READY).count() == submission.files.count()
 
 
 def test_quarantine_moves_the_object_and_records_why(storage_backend, submission, tmp_path):

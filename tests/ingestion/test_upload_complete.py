@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingestion.models import Submission, SubmissionFile
-from ingestion.services.verification import file_verify
+from tests.ingestion.pipelinekit import file_verify
 from tests.ingestion.uploadkit import payload, sha256
 
 

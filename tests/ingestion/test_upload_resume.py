@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingestion.services.verification import file_verify
+from tests.ingestion.pipelinekit import file_verify
 from tests.ingestion.uploadkit import payload, send_cut_short, sha256
 
 

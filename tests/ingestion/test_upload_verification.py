@@ -6,7 +6,7 @@ from crypt4gh.keys import get_public_key
 from django.test import override_settings
 
 from ingestion.models import SubmissionFile
-from ingestion.services.verification import file_verify
+from tests.ingestion.pipelinekit import file_verify
 from tests.ingestion.uploadkit import payload, sha256
 from tests.repository.crypt4gh_keys import crypt4gh_encrypt, key_files, keypair
 

@@ -1,0 +1,202 @@
+"""The image steps, on all files of one bundle IMAGE: identify, convert, de-identify, extract, hand over.
+
+Scanner files (SVS, NDPI, OME-TIFF ...) are converted with wsidicomizer, de-identified while they
+are written (so the pixel data is written once). Uploaded DICOM is checked, then rewritten with a
+de-identified header, its pixel data copied as it is. Outputs are staged under the job's folder
+of the inbox, named by content, and listed as `ConvertedFile` rows when the step commits; the
+published bundle lists them in the IMAGE's FILES (`ingestion.services.bundle`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pydicom
+from django.db import transaction
+
+from bigpicture.errors import PermanentError, UserError
+from bigpicture.staging import object_stage
+from bigpicture.storage import storage_for
+from ingestion.models import ConvertedFile, ImageJob, PipelineStep
+from ingestion.pipeline.runner import Outcome
+from ingestion.pipeline.workdir import spool
+from ingestion.states import LIVE_FILE_STATES
+
+
+def _sources(job: ImageJob):
+    return list(job.sources.filter(state__in=sorted(LIVE_FILE_STATES)).order_by("path"))
+
+
+def _spool_sources(job: ImageJob, work: Path) -> tuple[Path, list[Path]]:
+    """The job's source files under work/src at their bundle paths; (the path to open, all paths)."""
+    storage, root, paths = storage_for("inbox"), work / "src", []
+    listed = {f["filename"]: f for f in job.plan.get("files", [])}
+    for file in _sources(job):
+        expected = listed.get(file.path, {}).get("unencrypted_checksum")
+        if file.plain_name and expected and file.plain_sha256 != expected:
+            raise UserError(f"{file.path}: the decrypted file has SHA256 {file.plain_sha256}, but its "
+                            f"unencrypted_checksum says {expected}; correct the unencrypted_checksum (the SHA256 "
+                            "of the file before encryption) or upload the file again.")
+        name = file.plain_name or file.storage_name
+        size = file.size
+        paths.append(spool(storage, name, root / file.path, size=size, what=file.path))
+    if not paths:
+        raise UserError(f"IMAGE {job.image_alias} has none of its files in the inbox; upload them.")
+    return (paths[0] if len(paths) == 1 else _common_folder(paths)), paths
+
+
+def _common_folder(paths: list[Path]) -> Path:
+    folder = paths[0].parent
+    while not all(p.is_relative_to(folder) for p in paths):
+        folder = folder.parent
+    return folder
+
+
+def identify(step: PipelineStep, work: Path) -> Outcome:
+    from ingestion.slides.identify import identify as slide_identify
+
+    job = step.job
+    target, _paths = _spool_sources(job, work)
+    fmt = slide_identify(target, name=_label(job))
+    details = {"kind": fmt.kind, "label": fmt.label, "reader": fmt.reader, "width": fmt.width,
+               "height": fmt.height, "levels": fmt.levels, "mpp": fmt.mpp}
+
+    def commit() -> None:
+        ImageJob.objects.filter(pk=job.pk).update(source_format=fmt.kind, source_label=fmt.label)
+
+    return Outcome(details=details, message=f"{fmt.label}, {fmt.width:,} x {fmt.height:,} px", commit=commit)
+
+
+def convert(step: PipelineStep, work: Path) -> Outcome:
+    from ingestion.pipeline.deid import deid_context
+    from ingestion.slides.convert import convert as slide_convert
+    from ingestion.slides.dicom_check import dicom_wsi_problems
+    from ingestion.slides.identify import identify as slide_identify
+
+    job = step.job
+    target, paths = _spool_sources(job, work)
+    fmt = slide_identify(target, name=_label(job))
+    if fmt.kind == "dicom":
+        problems = dicom_wsi_problems(paths, name=_label(job))
+        if problems:
+            raise UserError(f"{_label(job)} is not a usable DICOM whole-slide image: " + " ".join(problems))
+        return Outcome(details={"validated": True, "instances": len(paths)},
+                       message=f"{len(paths)} DICOM instance(s) checked; de-identified in the next step")
+    context = deid_context(job)
+    conversion = slide_convert(target, work / "out", fmt=fmt, name=_label(job), **context.dicomizer_options())
+    outputs = _stage_outputs(job, conversion.instances)
+    details = {"lossless": conversion.lossless, "lossy_ratio": conversion.lossy_ratio,
+               "transfer_syntax": conversion.transfer_syntax, "reader": conversion.source_reader,
+               "seconds": conversion.seconds, "instances": len(outputs)}
+    kind = "lossless (tiles passed through)" if conversion.lossless else f"LOSSY (re-encoded, ratio " \
+        f"{conversion.lossy_ratio or 0:.1f})"
+    return Outcome(details=details, message=f"{len(outputs)} DICOM instance(s), {kind}",
+                   commit=lambda: _outputs_replace(job, outputs, lossless=conversion.lossless,
+                                                   lossy_ratio=conversion.lossy_ratio))
+
+
+def deidentify(step: PipelineStep, work: Path) -> Outcome:
+    from ingestion.pipeline.deid import deid_check, deid_context
+
+    job = step.job
+    context = deid_context(job)
+    if job.source_format != "dicom":
+        checked = deid_check(_spool_outputs(job, work), name=_label(job))
+        return Outcome(details={"checked": checked}, message=f"de-identified while converting; {checked} "
+                                                                "instance(s) checked")
+    _target, paths = _spool_sources(job, work)
+    written = context.deidentify_files(paths, work / "out")
+    outputs = _stage_outputs(job, written)
+    return Outcome(details={"instances": len(outputs), "dropped": len(paths) - len(written)},
+                   message=f"{len(outputs)} instance(s) de-identified, {len(paths) - len(written)} dropped by policy",
+                   commit=lambda: _outputs_replace(job, outputs, lossless=True, lossy_ratio=None))
+
+
+def extract(step: PipelineStep, work: Path) -> Outcome:
+    from ingestion.slides.facts import slide_facts
+    from ingestion.slides.thumbnails import preview_jpeg, thumbnail_jpeg
+
+    job = step.job
+    paths = _spool_outputs(job, work)
+    facts = slide_facts(paths).to_json()
+    folder = _job_folder(job)
+    thumbnail = _stage_bytes(f"{folder}/thumbnail.jpg", thumbnail_jpeg(paths), work / "thumbnail.jpg")
+    preview = _stage_bytes(f"{folder}/preview.jpg", preview_jpeg(paths), work / "preview.jpg")
+
+    def commit() -> None:
+        ImageJob.objects.filter(pk=job.pk).update(facts=facts, thumbnail_name=thumbnail, preview_name=preview)
+
+    return Outcome(details={"levels": len(facts.get("levels", []))}, commit=commit,
+                   message=f"{len(facts.get('levels', []))} level(s); thumbnail and preview made")
+
+
+def handover(step: PipelineStep, work: Path) -> Outcome:
+    """The hand-off to quality control; until a QC model is registered (the AI issue) there is none to run."""
+    return Outcome(details={"qc": "none registered"}, message="ready; no QC model is registered yet")
+
+
+def _label(job: ImageJob) -> str:
+    files = [f["filename"] for f in job.plan.get("files", [])]
+    return files[0] if len(files) == 1 else f"IMAGE {job.image_alias} ({len(files)} files)"
+
+
+def _role_and_level(path: Path) -> tuple[str, int]:
+    header = pydicom.dcmread(path, stop_before_pixels=True, specific_tags=["ImageType", "TotalPixelMatrixColumns"])
+    image_type = list(header.get("ImageType", []) or [])
+    role = str(image_type[2]).upper() if len(image_type) > 2 else "VOLUME"
+    return role, int(header.get("TotalPixelMatrixColumns", 0) or 0)
+
+
+def _stage_outputs(job: ImageJob, instances: list[Path]) -> list[dict]:
+    """Stage each instance under the job's folder, named by content; rows are made at commit."""
+    if not instances:
+        raise PermanentError(f"{_label(job)}: the conversion wrote no DICOM instance; an operator must look.")
+    described = sorted((_role_and_level(p), p) for p in instances)
+    described.sort(key=lambda item: (item[0][0] != "VOLUME", -item[0][1]))
+    stem = Path(job.plan["files"][0]["filename"]).stem if job.plan.get("files") else job.image_alias
+    folder = Path(job.plan["files"][0]["filename"]).parent.as_posix() if job.plan.get("files") else "IMAGES"
+    outputs, counts = [], {}
+    for (role, _width), path in described:
+        counts[role] = counts.get(role, 0) + 1
+        filename = f"{stem}-{role.lower()}-{counts[role]}.dcm"
+        with open(path, "rb") as handle:
+            staged = object_stage(area="inbox", name=f"{_job_folder(job)}/{filename}", source=handle)
+        outputs.append({"staged": staged, "role": role, "path": f"{folder}/{filename}"})
+    return outputs
+
+
+def _job_folder(job: ImageJob) -> str:
+    """The job's outputs in the inbox: deterministic names, so a re-run replaces them, never adds."""
+    return f"{job.submission_id}/pipeline/{job.pk}"
+
+
+def _outputs_replace(job: ImageJob, outputs: list[dict], *, lossless: bool, lossy_ratio: float | None) -> None:
+    """The job's outputs become these (in the commit); objects of earlier outputs are deleted after it."""
+    old = list(job.outputs.values_list("storage_name", flat=True))
+    job.outputs.all().delete()
+    for output in outputs:
+        staged = output["staged"]
+        ConvertedFile.objects.create(job=job, path=output["path"], storage_name=staged.name, sha256=staged.sha256,
+                                     size=staged.size, role=output["role"])
+    ImageJob.objects.filter(pk=job.pk).update(lossless=lossless, lossy_ratio=lossy_ratio)
+    keep = {output["staged"].name for output in outputs}
+    stale = [name for name in old if name not in keep]
+    if stale:
+        transaction.on_commit(lambda: [storage_for("inbox").delete(n) for n in stale], robust=True)
+
+
+def _spool_outputs(job: ImageJob, work: Path) -> list[Path]:
+    storage = storage_for("inbox")
+    return [spool(storage, output.storage_name, work / "outputs" / Path(output.path).name, size=output.size,
+                  what=output.path) for output in job.outputs.all()]
+
+
+def _stage_bytes(name: str, data: bytes, temp: Path) -> str:
+    temp.write_bytes(data)
+    with open(temp, "rb") as handle:
+        object_stage(area="inbox", name=name, source=handle)
+    return name
+
+
+WORK = {"identify": identify, "convert": convert, "deidentify": deidentify, "extract": extract,
+        "handover": handover}
