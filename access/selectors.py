@@ -47,6 +47,14 @@ def can_submit_for(user, organisation) -> bool:
     return submission_organisations(user).filter(pk=organisation.pk).exists()
 
 
+def may_view_pixels(user, *, submission) -> bool:
+    """The one entitlement check for pixels, files and frames. Until the access layer lands it covers a
+    submission's images in the inbox: its organisation's contributors and the data stewards."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    return user.has_role(Role.DATA_STEWARD) or can_submit_for(user, submission.organisation)
+
+
 def organisation_signatories(organisation) -> QuerySet:
     """The active users who may sign agreements for `organisation`."""
     return User.objects.filter(is_active=True, memberships__organisation=organisation,

@@ -105,3 +105,15 @@ def contributor_submissions(user) -> QuerySet[Submission]:
     """The contributor's own list: submissions of the organisations `user` may submit for, stewards included."""
     return Submission.objects.filter(organisation__in=submission_organisations(user)).select_related(
         "organisation", "dataset")
+
+
+def derived_object_names(submission) -> list[str]:
+    """Inbox objects the pipeline made for a submission: plaintexts, DICOM outputs, thumbnails."""
+    from ingestion.models import ConvertedFile, ImageJob
+
+    names = list(submission.files.exclude(plain_name="").values_list("plain_name", flat=True))
+    names += ConvertedFile.objects.filter(job__submission=submission).values_list("storage_name", flat=True)
+    for thumbnail, preview in ImageJob.objects.filter(submission=submission).values_list("thumbnail_name",
+                                                                                          "preview_name"):
+        names += [name for name in (thumbnail, preview) if name]
+    return names

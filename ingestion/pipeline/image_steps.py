@@ -167,7 +167,7 @@ def _stage_outputs(job: ImageJob, instances: list[Path]) -> list[dict]:
 
 def _job_folder(job: ImageJob) -> str:
     """The job's outputs in the inbox: deterministic names, so a re-run replaces them, never adds."""
-    return f"{job.submission_id}/pipeline/{job.pk}"
+    return f"{job.submission.inbox_prefix}/pipeline/{job.pk}"
 
 
 def _outputs_replace(job: ImageJob, outputs: list[dict], *, lossless: bool, lossy_ratio: float | None) -> None:

@@ -11,21 +11,25 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from bigpicture.errors import TransientError, UserError
-from bigpicture.objects import object_list
+from bigpicture.objects import object_list, object_reader
 from bigpicture.staging import staged_atomic
 from bigpicture.storage import storage_for
 from ingestion.models import Submission, SubmissionFile
-from ingestion.services.bundle import bundle_files, inbox_bundle
+from ingestion.selectors import derived_object_names
+from ingestion.services.bundle import bundle_files, converted_jobs, inbox_bundle
 from ingestion.services.submissions import file_state_set, submission_transition
 from ingestion.services.validation import report_json
 from ingestion.states import Failure, FileState, SubmissionState
 from metaflex.types import Report
 from repository.services import ImportResult, dataset_import
+from repository.services.archive import file_archive
 from repository.services.import_errors import IMPORT_ERRORS, import_problem
 
 logger = logging.getLogger(__name__)
@@ -84,14 +88,32 @@ def _published(submission: Submission, result: ImportResult) -> None:
     submission.dataset, submission.version = result.dataset, result.version
     submission.report = report_json(result.report)
     submission.save(update_fields=["dataset", "version", "report", "updated"])
-    names = []
+    names = derived_object_names(submission)
     where = f"{result.dataset.accession} version {result.version.number}"
+    converted = {f["filename"] for job in converted_jobs(submission) for f in job.plan.get("files", [])}
     for file in bundle_files(submission).select_for_update():
         names.append(file.storage_name)
-        file_state_set(file=file, state=FileState.ARCHIVED,
-                       message=f"published in {where}; the inbox copy {file.storage_name} is deleted")
+        if file.path not in converted:
+            file_state_set(file=file, state=FileState.ARCHIVED,
+                           message=f"published in {where}; the inbox copy {file.storage_name} is deleted")
+        elif settings.PIPELINE_KEEP_SCANNER_FILES:
+            kept, _size = file_archive(source=object_reader(storage_for("inbox"), file.plain_name or file.storage_name),
+                                       checksum=file.plain_sha256 or file.computed_sha256,
+                                       filetype=_extension(file.path), dataset_accession=result.dataset.accession)
+            file_state_set(file=file, state=FileState.ARCHIVED,
+                           message=f"converted to DICOM for {where}; the scanner file is kept in the archive as "
+                                   f"{kept} (PIPELINE_KEEP_SCANNER_FILES)")
+        else:
+            file_state_set(file=file, state=FileState.REMOVED,
+                           message=f"converted to DICOM for {where}; the scanner file is not kept (policy), so its "
+                                   f"inbox copy {file.storage_name} (SHA256 {file.computed_sha256}) is deleted")
     submission_transition(submission=submission, action="publish_done", message=f"Published as {where}.")
     transaction.on_commit(lambda: inbox_objects_delete(names), robust=True)
+
+
+def _extension(path: str) -> str:
+    suffix = PurePosixPath(path).suffix.lstrip(".").lower()
+    return suffix or "bin"
 
 
 def archived_inbox_sweep(*, now: datetime | None = None) -> int:

@@ -15,6 +15,7 @@ from bigpicture.staging import object_stage, staged_atomic
 from bigpicture.storage import storage_for
 from governance.services import audit_record
 from ingestion.models import FileEvent, Submission, SubmissionFile
+from ingestion.selectors import derived_object_names
 from ingestion.services.publishing import inbox_objects_delete
 from ingestion.services.submissions import file_state_set
 from ingestion.states import LIVE_FILE_STATES, FileState, SubmissionState
@@ -46,7 +47,7 @@ def _inbox_remove(submission_id, *, days: int, now: datetime) -> int:
         removed.append({"path": file.path, "size": file.size, "sha256": sha256, "name": file.storage_name})
     audit_record(actor=None, action="submission.inbox_removed", target=submission,
                  detail={"retention_days": days, "files": removed[:100], "count": len(removed)})
-    names = [entry["name"] for entry in removed if entry["name"]]
+    names = [entry["name"] for entry in removed if entry["name"]] + derived_object_names(submission)
     prefix = submission.inbox_prefix
 
     def delete() -> None:

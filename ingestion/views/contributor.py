@@ -21,6 +21,7 @@ from ingestion.selectors import (
     submission_files,
     submission_visible,
 )
+from ingestion.selectors_pipeline import pipeline_tracks
 from ingestion.services.submissions import submission_create, submission_transition
 from ingestion.services.validation import report_request
 from ingestion.states import EDITABLE_STATES, FileState
@@ -79,6 +80,7 @@ def submission_detail(request, submission_id):
         "actions": submission_actions(submission, request.user),
         "events": submission.events.select_related("actor"),
         "checking": request.GET.get("checking", ""),
+        "tracks": pipeline_tracks(submission),
         **_report_context(submission),
     }
     return render(request, "ingestion/contributor/detail.html", context)
