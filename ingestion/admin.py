@@ -1,10 +1,15 @@
 from django.contrib import admin
 
+from bigpicture.errors import UserError
 from ingestion.models import (
     ChecklistItem,
+    ConvertedFile,
     FileEvent,
+    ImageJob,
+    PipelineStep,
     SOPStep,
     SOPTemplate,
+    StepEvent,
     Submission,
     SubmissionEvent,
     SubmissionFile,
@@ -12,6 +17,7 @@ from ingestion.models import (
     TicketComment,
     TicketEvent,
 )
+from ingestion.services.pipeline import pipeline_step_retry
 
 
 class SubmissionEventInline(admin.TabularInline):
@@ -99,3 +105,66 @@ class TicketAdmin(admin.ModelAdmin):
     readonly_fields = ("submission", "status", "opened_at", "closed_at", "due_at")
     raw_id_fields = ("assignee",)
     inlines = [ChecklistItemInline, TicketCommentInline, TicketEventInline]
+
+
+class StepEventInline(admin.TabularInline):
+    model = StepEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("created", "from_state", "to_state", "attempt", "message", "failure")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PipelineStep)
+class PipelineStepAdmin(admin.ModelAdmin):
+    list_display = ("name", "state", "subject", "attempts", "queued_at", "started_at", "finished_at", "failure")
+    list_filter = ("state", "name", "failure")
+    search_fields = ("file__path", "job__image_alias", "message")
+    readonly_fields = ("file", "job", "name", "state", "attempts", "queued_at", "started_at", "finished_at",
+                       "message", "failure", "details")
+    inlines = [StepEventInline]
+    actions = ["retry_failed"]
+
+    @admin.display(description="File or image")
+    def subject(self, step):
+        return step.file.path if step.file_id else f"IMAGE {step.job.image_alias}"
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Retry the selected failed steps")
+    def retry_failed(self, request, queryset):
+        done, refused = 0, []
+        for step in queryset.filter(state="failed"):
+            try:
+                pipeline_step_retry(step=step, actor=request.user)
+                done += 1
+            except UserError as error:
+                refused.append(str(error))
+        self.message_user(request, f"{done} step(s) queued again." + (f" Refused: {'; '.join(refused)}"
+                                                                      if refused else ""))
+
+
+class ConvertedFileInline(admin.TabularInline):
+    model = ConvertedFile
+    extra = 0
+    can_delete = False
+    readonly_fields = ("path", "role", "size", "sha256", "storage_name", "created")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImageJob)
+class ImageJobAdmin(admin.ModelAdmin):
+    list_display = ("image_alias", "submission", "active", "source_label", "lossless", "lossy_ratio", "created")
+    list_filter = ("active", "lossless", "source_format")
+    search_fields = ("image_alias", "submission__title")
+    readonly_fields = ("submission", "image_alias", "active", "plan", "source_format", "source_label", "lossless",
+                       "lossy_ratio", "facts", "thumbnail_name", "preview_name")
+    inlines = [ConvertedFileInline]
+
+    def has_add_permission(self, request):
+        return False

@@ -13,6 +13,7 @@ urlpatterns = [
     path(f"{SUBMISSION}actions/", views.SubmissionActionView.as_view(), name="submission-actions"),
     path(f"{SUBMISSION}events/", views.SubmissionEventsView.as_view(), name="submission-events"),
     path(f"{SUBMISSION}report/", views.SubmissionReportView.as_view(), name="submission-report"),
+    path(f"{SUBMISSION}pipeline/", views.SubmissionPipelineView.as_view(), name="submission-pipeline"),
     path(f"{SUBMISSION}files/", views.FileListView.as_view(), name="file-list"),
     path(FILE, views.FileDetailView.as_view(), name="file-detail"),
     path(f"{FILE}parts/", views.FilePartsView.as_view(), name="file-parts"),

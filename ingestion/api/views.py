@@ -24,6 +24,7 @@ from bigpicture.errors import TransientError, UserError
 from ingestion.api import serializers as s
 from ingestion.models import Submission, SubmissionFile
 from ingestion.selectors import file_received_parts, submission_files, submission_list, submission_visible
+from ingestion.selectors_pipeline import pipeline_tracks
 from ingestion.services import files
 from ingestion.services.submissions import TransitionRefused, submission_create, submission_transition
 
@@ -132,6 +133,27 @@ class SubmissionReportView(SubmissionsAPIView):
     def get(self, request, submission_id):
         submission = self.submission(submission_id)
         return Response({**submission.report, "at": submission.report_at})
+
+
+class SubmissionPipelineView(SubmissionsAPIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **ERRORS},
+                   summary="The processing pipeline: each image's and each file's steps, with times and messages")
+    def get(self, request, submission_id):
+        tracks = pipeline_tracks(self.submission(submission_id))
+        return Response({"images": [_image_track(track) for track in tracks["images"]],
+                         "files": [{"path": track.title, "steps": _steps(track)} for track in tracks["files"]]})
+
+
+def _steps(track) -> list[dict]:
+    return [{"name": row.name, "state": row.state or "not_started", "message": row.message,
+             "seconds": row.seconds, "attempts": row.attempts} for row in track.steps]
+
+
+def _image_track(track) -> dict:
+    job = track.job
+    return {"image": job.image_alias, "format": job.source_label, "lossless": job.lossless,
+            "lossy_ratio": job.lossy_ratio, "facts": job.facts, "steps": _steps(track),
+            "outputs": [{"path": o.path, "role": o.role, "size": o.size, "sha256": o.sha256} for o in track.outputs]}
 
 
 class FileListView(SubmissionsAPIView):
