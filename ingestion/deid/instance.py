@@ -1,8 +1,8 @@
 """De-identification of an uploaded DICOM instance as a streaming rewrite.
 
 The header (everything before PixelData) is read with pydicom, de-identified and written with a
-new file meta; the PixelData element is then copied as raw bytes, in 1 MiB blocks, so memory does
-not grow with the instance. Elements after PixelData (trailing padding, digital signatures) are
+new file meta; the PixelData element is then copied as raw bytes (sendfile, or 1 MiB blocks), so memory
+does not grow with the instance. Elements after PixelData (trailing padding, digital signatures) are
 dropped, as the profile removes them. The output is written under a temporary name next to `dst`
 and renamed into place only when complete. LABEL images, and OVERVIEW images (or any image that
 shows the slide label) are dropped, blanked or kept by the context's policy.
@@ -26,7 +26,9 @@ from ingestion.deid.pixels import blank_pixels
 from ingestion.deid.profile import deidentify_dataset
 
 _BLOCK = 1 << 20
+_SENDFILE_MAX = 1 << 30
 _ITEM, _SEQUENCE_END = 0xFFFEE000, 0xFFFEE0DD
+_SEQUENCE_END_BYTES = b"\xfe\xff\xdd\xe0\x00\x00\x00\x00"
 _LONG_LENGTH_VRS = {b"OB", b"OW", b"OF", b"OD", b"OL", b"OV", b"SQ", b"UC", b"UN", b"UR", b"UT"}
 
 
@@ -69,6 +71,11 @@ def _pixel_element_end(handle, start: int, explicit_vr: bool) -> int:
         offset = start + 8
     if length != 0xFFFFFFFF:
         return offset + length
+    size = os.fstat(handle.fileno()).st_size
+    handle.seek(size - 8)
+    if handle.read(8) == _SEQUENCE_END_BYTES:
+        # Nothing follows the pixel data (the usual case): no need to walk its items.
+        return size
     # Encapsulated: items until the sequence delimiter; only their 8-byte headers are read.
     position = offset
     while True:
@@ -87,14 +94,26 @@ def _pixel_element_end(handle, start: int, explicit_vr: bool) -> int:
 
 
 def _copy_range(source, target, start: int, end: int) -> None:
-    source.seek(start)
-    remaining = end - start
+    """Copy bytes [start, end) of `source` to the end of `target`, in the kernel where it can."""
+    target.flush()
+    offset, remaining = start, end - start
     while remaining:
-        block = source.read(min(_BLOCK, remaining))
-        if not block:
+        try:
+            sent = os.sendfile(target.fileno(), source.fileno(), offset, min(remaining, _SENDFILE_MAX))
+        except OSError:
+            sent = _copy_block(source, target, offset, min(remaining, _BLOCK))
+        if sent == 0:
             raise UserError(f"the file ends {remaining} bytes before the end of its pixel data")
-        target.write(block)
-        remaining -= len(block)
+        offset += sent
+        remaining -= sent
+
+
+def _copy_block(source, target, offset: int, size: int) -> int:
+    source.seek(offset)
+    block = source.read(size)
+    target.write(block)
+    target.flush()
+    return len(block)
 
 
 def _file_meta(ds: Dataset, transfer_syntax) -> FileMetaDataset:
