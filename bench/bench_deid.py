@@ -125,9 +125,10 @@ def run() -> Outcome:
     return Outcome(results=rows, notes=(
         f"Medians of {ROUNDS} rounds, subject and baseline alternated (reversed order in odd rounds). "
         "Rewrite: deidentify_file with a fresh DeidContext per call (one key unwrap, pseudonyms recorded "
-        "in the database), header de-identified by the PS3.15 profile, PixelData copied in 1 MiB blocks; "
+        "in the database), header de-identified by the PS3.15 profile, PixelData copied with os.sendfile; "
         "baseline shutil.copyfile of the same file; both write a new file (the previous output is deleted untimed). Files are in the page cache (written just before). "
         "Conversion: WsiDicomizer.convert of one synthetic SVS, tile_size 256, workers 1, JPEG pass-through, "
         "with dicomizer_options (post-processor, derived UID generator, include_confidential=False, no label "
-        "or overview) against the same call with only the label and overview left out."),
+        "or overview) against the same call with only the label and overview left out; the post-processor runs "
+        "once per instance, so its cost is within the run-to-run noise of a conversion (the share can be negative)."),
         environment={"rounds": ROUNDS, "sizes_mib": list(SIZES_MIB), "slide": list(SLIDE)})
