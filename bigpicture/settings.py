@@ -224,6 +224,10 @@ HEALTHZ_CACHE_SECONDS = env_int("HEALTHZ_CACHE_SECONDS", 5)
 # /crypt4gh.pub), and the import decrypts them. Unset: encrypted files are refused.
 CRYPT4GH_SECRET_KEY_FILE = env_file("CRYPT4GH_SECRET_KEY_FILE")
 CRYPT4GH_PASSPHRASE = env_str("CRYPT4GH_PASSPHRASE", "")
+# The key-encryption key for pseudonymisation secrets (governance.models.pseudonyms): 32 random bytes
+# in base64 (`openssl rand -base64 32`), or PSEUDONYM_KEK_FILE. Unset: refused unless DEBUG, where
+# one is derived from SECRET_KEY (and a log line says so).
+PSEUDONYM_KEK = env_str("PSEUDONYM_KEK", "")
 
 LOGGING = {
     "version": 1,

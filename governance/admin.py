@@ -3,7 +3,15 @@ from django.contrib import admin
 
 from access.models import User
 from bigpicture.errors import UserError
-from governance.models import Agreement, AgreementVersion, AuditEvent, AuditVerification, Signature
+from governance.models import (
+    Agreement,
+    AgreementVersion,
+    AuditEvent,
+    AuditVerification,
+    PseudonymEntry,
+    PseudonymKey,
+    Signature,
+)
 from governance.services.agreements import (
     agreement_create,
     agreement_version_publish,
@@ -11,6 +19,7 @@ from governance.services.agreements import (
     signatory_check,
     signature_record,
 )
+from governance.services.pseudonyms import pseudonym_key_rotate
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -140,3 +149,36 @@ class SignatureAdmin(ServiceAddAdmin):
                                 signed_by=data["signed_by"], signed_pdf=data["signed_pdf"],
                                 signed_at=data["signed_at"], valid_until=data.get("valid_until"),
                                 recorded_by=request.user)
+
+
+# Secrets never reach the admin: the wrapped secret and the encrypted originals are left out.
+_PSEUDONYM_KEY_FIELDS = ("organisation", "version", "state", "created_at", "retired_at", "kek_fingerprint")
+
+
+@admin.register(PseudonymKey)
+class PseudonymKeyAdmin(ReadOnlyAdmin):
+    list_display = ("organisation", "version", "state", "created_at", "retired_at")
+    list_filter = ("state",)
+    search_fields = ("organisation__name",)
+    fields = _PSEUDONYM_KEY_FIELDS
+    actions = ("rotate",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return _PSEUDONYM_KEY_FIELDS
+
+    @admin.action(description="Rotate: retire the active key, activate a new version")
+    def rotate(self, request, queryset):
+        for organisation in {key.organisation for key in queryset.select_related("organisation")}:
+            new = pseudonym_key_rotate(organisation=organisation, actor=request.user)
+            self.message_user(request, f"{organisation}: pseudonym key v{new.version} is now active.")
+
+
+@admin.register(PseudonymEntry)
+class PseudonymEntryAdmin(ReadOnlyAdmin):
+    list_display = ("pseudonym", "kind", "key", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("pseudonym",)
+    fields = ("pseudonym", "kind", "key", "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields

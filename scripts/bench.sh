@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export SECRET_KEY=${SECRET_KEY:-bench-secret-key-not-for-production}
+# A fixed key-encryption key for pseudonymisation secrets (never a production one).
+export PSEUDONYM_KEK=${PSEUDONYM_KEK:-AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=}
 export DEBUG=0 SECURE_SSL_REDIRECT=0 STATIC_MANIFEST=0
 # Benchmarks keep their database, broker folder and logs apart from the demo's and the tests'.
 export VAR_DIR=${VAR_DIR:-$PWD/var/bench}

@@ -39,6 +39,8 @@ if [ -z "${CELERY_BROKER_URL:-}" ]; then
 fi
 
 export SECRET_KEY=${SECRET_KEY:-test-secret-key-not-for-production}
+# A fixed key-encryption key for pseudonymisation secrets (never a production one).
+export PSEUDONYM_KEK=${PSEUDONYM_KEK:-AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=}
 export DEBUG=0 SECURE_SSL_REDIRECT=0 STATIC_MANIFEST=0
 export VAR_DIR=${VAR_DIR:-$PWD/var/test}
 export CELERY_BROKER_DIR=$VAR_DIR/broker

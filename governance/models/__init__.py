@@ -1,7 +1,8 @@
-"""Governance: the audit log, and the agreements organisations sign."""
+"""Governance: the audit log, the agreements organisations sign, and pseudonymisation key custody."""
 
 from governance.models.agreements import Agreement, AgreementKind, AgreementVersion, Signature
 from governance.models.audit import AppendOnlyError, AuditEvent, AuditVerification
+from governance.models.pseudonyms import PseudonymEntry, PseudonymKey, PseudonymKeyState
 
 __all__ = ["Agreement", "AgreementKind", "AgreementVersion", "AppendOnlyError", "AuditEvent",
-           "AuditVerification", "Signature"]
+           "AuditVerification", "PseudonymEntry", "PseudonymKey", "PseudonymKeyState", "Signature"]

@@ -1,4 +1,5 @@
-"""Writes for governance: the audit log here (`audit_record`), agreements in `.agreements`."""
+"""Writes for governance: the audit log here (`audit_record`), agreements in `.agreements`,
+pseudonyms and their keys in `.pseudonyms`."""
 
 from governance.services.audit import (
     ChainReport,
