@@ -193,6 +193,10 @@ PIPELINE_WORK_MAX_BYTES = env_int("PIPELINE_WORK_MAX_BYTES", 200 * 1024**3)
 PIPELINE_STUCK_MINUTES = env_int("PIPELINE_STUCK_MINUTES", 60)
 # Keep the contributor's scanner file (SVS, NDPI ...) in the archive beside the DICOM made from it.
 PIPELINE_KEEP_SCANNER_FILES = env_bool("PIPELINE_KEEP_SCANNER_FILES", False)
+# De-identification of the images that show the slide label: label "remove" or "keep"; overview
+# "remove", "blank" or "keep".
+PIPELINE_LABEL_POLICY = env_str("PIPELINE_LABEL_POLICY", "remove")
+PIPELINE_OVERVIEW_POLICY = env_str("PIPELINE_OVERVIEW_POLICY", "remove")
 
 PORTAL_NAME = env_str("PORTAL_NAME", "Bigpicture portal")
 

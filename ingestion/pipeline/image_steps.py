@@ -68,7 +68,7 @@ def identify(step: PipelineStep, work: Path) -> Outcome:
 
 
 def convert(step: PipelineStep, work: Path) -> Outcome:
-    from ingestion.pipeline.deid import deid_context
+    from ingestion.pipeline.deid import JobDeid
     from ingestion.slides.convert import convert as slide_convert
     from ingestion.slides.dicom_check import dicom_wsi_problems
     from ingestion.slides.identify import identify as slide_identify
@@ -82,9 +82,9 @@ def convert(step: PipelineStep, work: Path) -> Outcome:
             raise UserError(f"{_label(job)} is not a usable DICOM whole-slide image: " + " ".join(problems))
         return Outcome(details={"validated": True, "instances": len(paths)},
                        message=f"{len(paths)} DICOM instance(s) checked; de-identified in the next step")
-    context = deid_context(job)
-    conversion = slide_convert(target, work / "out", fmt=fmt, name=_label(job), **context.dicomizer_options())
-    outputs = _stage_outputs(job, conversion.instances)
+    deid = JobDeid(job)
+    conversion = slide_convert(target, work / "out", fmt=fmt, name=_label(job), **deid.convert_options())
+    outputs = _stage_outputs(job, deid.converted(conversion.instances))
     details = {"lossless": conversion.lossless, "lossy_ratio": conversion.lossy_ratio,
                "transfer_syntax": conversion.transfer_syntax, "reader": conversion.source_reader,
                "seconds": conversion.seconds, "instances": len(outputs)}
@@ -96,16 +96,15 @@ def convert(step: PipelineStep, work: Path) -> Outcome:
 
 
 def deidentify(step: PipelineStep, work: Path) -> Outcome:
-    from ingestion.pipeline.deid import deid_check, deid_context
+    from ingestion.pipeline.deid import JobDeid, deid_check
 
     job = step.job
-    context = deid_context(job)
     if job.source_format != "dicom":
         checked = deid_check(_spool_outputs(job, work), name=_label(job))
         return Outcome(details={"checked": checked}, message=f"de-identified while converting; {checked} "
                                                                 "instance(s) checked")
     _target, paths = _spool_sources(job, work)
-    written = context.deidentify_files(paths, work / "out")
+    written = JobDeid(job).deidentify_files(paths, work / "out")
     outputs = _stage_outputs(job, written)
     return Outcome(details={"instances": len(outputs), "dropped": len(paths) - len(written)},
                    message=f"{len(outputs)} instance(s) de-identified, {len(paths) - len(written)} dropped by policy",

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from botocore.exceptions import BotoCoreError
+from botocore.exceptions import BotoCoreError, ClientError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
@@ -31,6 +31,15 @@ from ingestion.states import Failure
 logger = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS = (TransientError, BotoCoreError, ConnectionError, TimeoutError, DatabaseError)
+_THROTTLED = {"SlowDown", "Throttling", "ThrottlingException", "RequestTimeout", "RequestTimeTooSkewed",
+              "InternalError", "ServiceUnavailable"}
+
+
+def storage_error_transient(error: ClientError) -> bool:
+    """S3 answers worth retrying: 5xx, throttling and timeouts (a 403 or a 404 is not)."""
+    response = error.response or {}
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+    return status >= 500 or response.get("Error", {}).get("Code") in _THROTTLED
 
 
 @dataclass
@@ -85,6 +94,14 @@ def step_execute(step_id: int, *, last_try: bool = True) -> str:
     except (UserError, PermanentError) as error:
         failure = Failure.USER if isinstance(error, UserError) else Failure.PERMANENT
         return _fail(step, error, failure, step_failed)
+    except ClientError as error:
+        if not storage_error_transient(error):
+            return _fail(step, PermanentError(f"storage refused the request: {error}"), Failure.PERMANENT,
+                         step_failed)
+        if last_try:
+            return _fail(step, error, Failure.TRANSIENT, step_failed)
+        _retrying(step, error)
+        raise TransientError(str(error)) from error
     except TRANSIENT_ERRORS as error:
         if last_try:
             return _fail(step, error, Failure.TRANSIENT, step_failed, suffix=" The retries are used up; a "

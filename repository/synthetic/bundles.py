@@ -62,7 +62,9 @@ class BundleSpec:
         if self.images is None:
             return self.slides_per_case
         return max(0, min(self.slides_per_case, self.images - (case - 1) * self.slides_per_case))
-    image_files: str = "dicom"  # "dicom" (real DICOM WSI) or "stub" (a header-only DICOM instance per image)
+    # "dicom" (real DICOM WSI), "stub" (a header-only DICOM instance per image), or a scanner's file for
+    # the portal's pipeline to convert: "svs" (Aperio) or "ome" (OME-TIFF), listed as filetype="dcm".
+    image_files: str = "dicom"
     slide_width: int = 2048
     slide_height: int = 1536
     seed: int = 0
@@ -88,6 +90,17 @@ class _Writer:
             info = write_dicom_wsi(folder, width=self.spec.slide_width, height=self.spec.slide_height, seed=seed,
                                    patient_name="DEMO^PATIENT", barcode=f"BP-DEMO-{seed:06d}")
             paths = sorted(Path(p) for p in info.files)
+        elif self.spec.image_files == "svs":
+            from repository.synthetic.svs import write_svs
+
+            paths = [folder / f"{alias}.svs"]
+            write_svs(paths[0], width=self.spec.slide_width, height=self.spec.slide_height, seed=seed,
+                      patient_name="DEMO^PATIENT", barcode=f"BP-DEMO-{seed:06d}")
+        elif self.spec.image_files == "ome":
+            from repository.synthetic.ome import write_ome_tiff
+
+            paths = [folder / f"{alias}.ome.tiff"]
+            write_ome_tiff(paths[0], width=self.spec.slide_width, height=self.spec.slide_height, seed=seed)
         else:
             stub = folder / f"{alias}.dcm"
             stub.write_bytes(dicom_stub(f"{self.spec.seed}:{alias}"))
@@ -144,7 +157,7 @@ def _image(writer: _Writer, alias: str, slide: str, seed: int, case: int) -> Ent
     """
     files = writer.image_files(alias, seed)
     attributes = [Attribute("measurement", "base_layer_resolution", "0.25", units="um/px")]
-    if writer.spec.image_files != "dicom":
+    if writer.spec.image_files == "stub":
         facts = StubFacts()
         stamp = datetime.strptime(facts.acquisition_datetime, "%Y%m%d%H%M%S").isoformat()
         attributes = [
