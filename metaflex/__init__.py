@@ -3,6 +3,7 @@
 Pure Python (lxml), no Django: the database importer builds on this API.
 
     bundle, report = validate_bundle(path)          # every problem, with file:line
+    validate_bundle(path, scanner_files=True)       # a submission: non-DICOM dcm files are to be converted
     if bundle is None: print(report.format())
     for image in bundle.iter_entities("image"): ...        # streamed again from disk
     write_bundle(source, out_dir, accessions={...}) # export, XSD-valid

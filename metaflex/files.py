@@ -3,7 +3,10 @@ bundle, hold what they claim, and nothing on disk is left unlisted.
 
 Content checks, before anything is archived:
 - a `dcm` file is DICOM: the 128-byte preamble and `DICM`, and a header
-  pydicom reads (header only; that same read gives the image facts);
+  pydicom reads (header only; that same read gives the image facts); with
+  `scanner_files` (a contributor's submission, which the repository converts)
+  a `dcm` file without the DICOM preamble is a scanner file (SVS, NDPI, MRXS,
+  OME-TIFF...) to be converted: a warning, and no image facts;
 - a crypt4gh-encrypted file must decrypt with the repository's key; a `dcm`
   one is checked on its decrypted head;
 - a landing-page sample image is public: it must be under `LANDING_PAGE/`,
@@ -26,7 +29,7 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
-from .dicom import PREAMBLE, DicomError, FileFacts, read_header
+from .dicom import DICM, PREAMBLE, DicomError, FileFacts, read_header
 from .encryption import Crypt4GHReader, EncryptionError, Rewindable, is_encrypted
 from .schema import BUNDLE_FILES, CHECKSUM_RE, OPTIONAL_LAYOUT_FILES
 from .types import Entity, FileEntry, Problem
@@ -99,12 +102,13 @@ class FileChecker:
     """Checks FILE entries as they stream past, then the disk for leftovers."""
 
     def __init__(self, root: Path, *, verify_checksums: bool = True, secret_key: bytes | None = None,
-                 encrypted_as_sent: bool = False) -> None:
+                 encrypted_as_sent: bool = False, scanner_files: bool = False) -> None:
         self.root = root.resolve()
         self._real = _RealPaths(self.root)
         self.verify_checksums = verify_checksums
         self.secret_key = secret_key
         self.encrypted_as_sent = encrypted_as_sent
+        self.scanner_files = scanner_files
         self.listed: dict[str, tuple[str, int]] = {}  # path -> (file, line) of its FILE element
         self.encrypted: dict[str, str] = {}  # path -> SHA256 of the crypt4gh file, for the importer
         self.sample_sizes: dict[str, tuple[int, int]] = {}  # path -> (width, height) of a sample image
@@ -175,6 +179,12 @@ class FileChecker:
 
     def _dicom(self, entity: Entity, entry: FileEntry, element: str, rel: str, handle, head: bytes
                ) -> FileFacts | None:
+        if self.scanner_files and head[PREAMBLE:PREAMBLE + 4] != DICM:
+            self._add("file.to_convert", entity, entry.line, element,
+                      f"{rel!r} is not DICOM: the repository will convert it to DICOM after the upload, if it is "
+                      "a scanner file it reads (SVS, NDPI, MRXS, OME-TIFF, tiled TIFF); its scanner facts are "
+                      "read then.", severity="warning")
+            return None
         try:
             return read_header(handle, head)
         except DicomError as error:

@@ -43,7 +43,8 @@ Rule ids (stable; `Problem.rule`). Errors block the import; warnings do not.
   short_name.too_long (warning).
 - Image facts from DICOM (`dicom.py`): image.dicom_mismatch, image.dicom_filled (warnings).
 - file.missing, file.checksum, file.unlisted, file.path_escape, file.duplicate: data files.
-- file.dicom (a dcm file is not DICOM), file.encrypted (crypt4gh that cannot be decrypted),
+- file.dicom (a dcm file is not DICOM), file.to_convert (warning, with `scanner_files` only: a dcm
+  file without the DICOM preamble, which the repository converts), file.encrypted (crypt4gh that cannot be decrypted),
   file.unencrypted_checksum (an encrypted file without it): file contents (`files.py`).
 - sample_image.location, sample_image.format, sample_image.size: landing-page sample images, which
   are public.
@@ -85,13 +86,17 @@ def _policy_context(root: Path) -> str | None:
 
 def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False, verify_checksums: bool = True,
                     secret_key: bytes | None = None, spill: bool = False,
-                    encrypted_as_sent: bool = False) -> tuple[Bundle | None, Report]:
+                    encrypted_as_sent: bool = False, scanner_files: bool = False
+                    ) -> tuple[Bundle | None, Report]:
     """Validate the bundle at `bundle_dir`; return (Bundle if no errors, Report).
 
     `secret_key` is the repository's crypt4gh key: without it, encrypted files are refused,
     unless `encrypted_as_sent` (the sender's side, which has no secret key): then a crypt4gh
     file is checked by its checksum and its unencrypted_checksum's presence only, and the
     repository checks its plaintext when it arrives.
+    `scanner_files` (a contributor's submission, web or bulk uploader; not the admin's import, which
+    takes DICOM only): a dcm FILE that is not DICOM is a scanner file to be converted, reported as the
+    warning file.to_convert instead of the error file.dicom; its image then has no DICOM facts.
     `spill` keeps the canonical entities for `Bundle.iter_canonical`; `Bundle.close()` drops them.
     """
     root = Path(bundle_dir)
@@ -107,7 +112,7 @@ def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False, v
     context = profile.context_of(type_of_dataset)
     index = AliasIndex()
     files = FileChecker(root, verify_checksums=verify_checksums, secret_key=secret_key,
-                        encrypted_as_sent=encrypted_as_sent)
+                        encrypted_as_sent=encrypted_as_sent, scanner_files=scanner_files)
     checker = ProfileChecker(context, profile)
     image_facts: dict[str, ImageFacts] = {}
     counts: Counter[str] = Counter()

@@ -34,8 +34,11 @@ def file_sha256(path: Path) -> str:
 
 
 def bundle_validate(root: Path) -> tuple[list[LocalFile] | None, Report]:
-    """(the files to send, the validation report); no files when the bundle is invalid."""
-    bundle, report = validate_bundle(root, verify_checksums=True, encrypted_as_sent=True)
+    """(the files to send, the validation report); no files when the bundle is invalid.
+
+    Scanner files (SVS, NDPI, ...) listed as dcm are sent as they are: the portal converts them.
+    """
+    bundle, report = validate_bundle(root, verify_checksums=True, encrypted_as_sent=True, scanner_files=True)
     if bundle is None:
         return None, report
     listed: dict[str, str] = {}

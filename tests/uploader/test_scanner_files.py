@@ -1,0 +1,16 @@
+"""The bulk uploader sends scanner files (SVS...) listed as dcm: the portal converts them."""
+
+from __future__ import annotations
+
+from bigpicture_upload.local import bundle_validate
+
+from tests.repository.test_metaflex_scanner_files import SVS_REL, bundle_with, svs_bytes  # noqa: F401 (fixture)
+
+
+def test_uploader_accepts_a_bundle_listing_an_svs(tmp_path, svs_bytes):  # noqa: F811
+    root = bundle_with(tmp_path, SVS_REL, svs_bytes)
+    files, report = bundle_validate(root)
+    assert files is not None, report.format()
+    [svs] = [f for f in files if f.path == SVS_REL]
+    assert svs.size == len(svs_bytes)
+    assert [p.rule for p in report.problems if p.severity == "warning"].count("file.to_convert") == 1
