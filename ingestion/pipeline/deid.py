@@ -36,10 +36,15 @@ class JobDeid:
         self.context = DeidContext.for_organisation(submission.organisation, policy=deid_policy(), source=digest,
                                                     scope=scope)
 
-    def convert_options(self) -> dict:
-        """Keyword arguments for `ingestion.slides.convert.convert` that write clean instances."""
+    def convert_options(self, job: ImageJob) -> dict:
+        """Keyword arguments for `ingestion.slides.convert.convert` that write clean instances, with the
+        MetaFleX records (slide, specimen, staining, equipment) as their DICOM metadata."""
+        from ingestion.pipeline.jobs import job_records
+        from ingestion.slides.metadata import dicomizer_metadata
+
+        records = job_records(job, pseudonym=self.context.pseudonym)
         options = dicomizer_options(self.context)
-        return {"uid_generator": options["uid_generator"], "post_processor": options["metadata_post_processor"],
+        return {"metadata": dicomizer_metadata(records) if records else None,"uid_generator": options["uid_generator"], "post_processor": options["metadata_post_processor"],
                 "include_label": options["include_label"], "include_overview": options["include_overview"],
                 "include_confidential": options["include_confidential"]}
 

@@ -83,7 +83,7 @@ def convert(step: PipelineStep, work: Path) -> Outcome:
         return Outcome(details={"validated": True, "instances": len(paths)},
                        message=f"{len(paths)} DICOM instance(s) checked; de-identified in the next step")
     deid = JobDeid(job)
-    conversion = slide_convert(target, work / "out", fmt=fmt, name=_label(job), **deid.convert_options())
+    conversion = slide_convert(target, work / "out", fmt=fmt, name=_label(job), **deid.convert_options(job))
     outputs = _stage_outputs(job, deid.converted(conversion.instances))
     details = {"lossless": conversion.lossless, "lossy_ratio": conversion.lossy_ratio,
                "transfer_syntax": conversion.transfer_syntax, "reader": conversion.source_reader,

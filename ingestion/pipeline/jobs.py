@@ -8,30 +8,57 @@ with its results (a returned submission sent again is not converted again).
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from ingestion.models import ImageJob, Submission
 from ingestion.pipeline.flow import job_start, job_steps_create
 from ingestion.services.bundle import bundle_files
 from ingestion.states import FileState
 
 
+def _row(row) -> dict:
+    # No accession: a dry run of a new dataset draws fresh ones each time, which would change the plan.
+    return {"alias": row.alias, "fields": row.fields, "refs": row.refs, "attributes": row.attributes}
+
+
+def job_records(job: ImageJob, *, pseudonym):
+    """The job's MetaFleX records as `ingestion.slides.metadata.ImageRecords` (None for an older plan)."""
+    from ingestion.slides.metadata import ImageRecords
+    from repository.services.exports import row_entity
+
+    records = job.plan.get("records")
+    if not records:
+        return None
+
+    def entity(kind: str, row: dict | None):
+        return row_entity(kind, SimpleNamespace(accession=None, **row), []) if row else None
+
+    slide, block = entity("slide", records["slide"]), entity("block", records["block"])
+    return ImageRecords(image=entity("image", records["image"]), slide=slide, block=block,
+                        specimens=tuple(entity("specimen", r) for r in records["specimens"]),
+                        stainings=tuple(entity("staining", r) for r in records["stainings"]),
+                        slide_identifier=pseudonym("slide", slide.alias) if slide else None,
+                        block_identifier=pseudonym("block", block.alias) if block else None)
+
+
 def image_plans(version) -> dict[str, dict]:
-    """{image alias: plan} of a dataset version's rows: its FILES and the records conversion uses."""
+    """{image alias: plan} of a dataset version's rows: its FILES, and the records (image, slide, block,
+    specimens, stainings, as stored) that conversion writes into the DICOM."""
     from repository import models as m
 
     plans: dict[str, dict] = {}
-    images = m.Image.objects.filter(version=version).prefetch_related("files", "slides__staining")
+    images = m.Image.objects.filter(version=version).prefetch_related(
+        "files", "slides__staining", "slides__block__specimens")
     for image in images:
         files = sorted(({"filename": f.filename, "checksum": f.checksum,
                          "unencrypted_checksum": f.unencrypted_checksum} for f in image.files.all()),
                        key=lambda f: f["filename"])
-        slides = [{"alias": slide.alias, "fields": slide.fields, "attributes": slide.attributes or [],
-                   "staining": {"alias": slide.staining.alias, "stains": slide.staining.stains,
-                                "fields": slide.staining.fields}}
-                  for slide in sorted(image.slides.all(), key=lambda s: s.alias)]
-        plans[image.alias] = {"files": files, "image": {"alias": image.alias, "type": image.image_type,
-                                                        "fields": image.fields,
-                                                        "attributes": image.attributes or []},
-                              "slides": slides}
+        slide = min(image.slides.all(), key=lambda s: s.alias, default=None)
+        block = slide.block if slide else None
+        plans[image.alias] = {"files": files, "records": {
+            "image": _row(image), "slide": _row(slide) if slide else None, "block": _row(block) if block else None,
+            "specimens": [_row(s) for s in sorted(block.specimens.all(), key=lambda s: s.alias)] if block else [],
+            "stainings": [_row(slide.staining)] if slide else []}}
     return plans
 
 

@@ -119,7 +119,7 @@ def _rehearse(submission: Submission) -> _Rehearsal:
         with inbox_bundle(submission) as root:
             rehearsal.import_result = dataset_import(bundle_dir=root, organisation=submission.organisation,
                                                      changelog=submission.changelog, dry_run=True,
-                                                     rehearsal=rehearsal)
+                                                     scanner_files=True, rehearsal=rehearsal)
     except IMPORT_ERRORS as error:
         rehearsal.import_result = ImportResult(report=Report(problems=[import_problem(error)]), dry_run=True)
     if not rehearsal.import_result.ok:

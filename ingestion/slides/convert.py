@@ -65,6 +65,7 @@ def convert(
     post_processor: Callable | None = None,
     include_label: bool = True,
     include_overview: bool = True,
+    include_confidential: bool = True,
     workers: int | None = None,
     name: str | None = None,
 ) -> Conversion:
@@ -86,7 +87,7 @@ def convert(
         created = WsiDicomizer.convert(
             source, output_path=out_dir, metadata=metadata, uid_generator=uid_generator,
             metadata_post_processor=post_processor, include_label=include_label,
-            include_overview=include_overview, workers=workers or DEFAULT_WORKERS, chunk_size=CHUNK_TILES,
+            include_overview=include_overview, include_confidential=include_confidential, workers=workers or DEFAULT_WORKERS, chunk_size=CHUNK_TILES,
             preferred_source=_SOURCES[fmt.reader],
         )
     except Exception as error:  # the readers fail on damaged scans with many exception types

@@ -26,7 +26,8 @@ _CHUNK = 2000
 _COPY_CHUNK = 1024 * 1024
 
 
-def _entity(kind: str, row, files: list[FileEntry], accession: str = "") -> Entity:
+def row_entity(kind: str, row, files: list[FileEntry], accession: str = "") -> Entity:
+    """A stored row (or anything with its alias, accession, fields, refs and attributes) as an Entity."""
     refs = {element: [Ref(kind=r["kind"], alias=r["alias"], accession=r.get("accession")) for r in items]
             for element, items in (row.refs or {}).items()}
     return Entity(kind=kind, alias=row.alias, accession=accession or row.accession or None, fields=field_from_json(row.fields),
@@ -47,7 +48,7 @@ class VersionSource:
 
     def iter_entities(self, name: str) -> Iterator[Entity]:
         if name == "dataset":
-            yield _entity("dataset", self.version, [], accession=self.version.dataset.accession)
+            yield row_entity("dataset", self.version, [], accession=self.version.dataset.accession)
             return
         for kind in SAMPLE_KINDS if name == "sample" else (name,):
             yield from self._rows(kind)
@@ -59,14 +60,14 @@ class VersionSource:
             queryset = queryset.prefetch_related("files")
         if kind == "landing_page":
             for row in queryset:
-                yield _entity(kind, row, [self._sample_entry(s) for s in self.version.summary.get("sample_images", [])])
+                yield row_entity(kind, row, [self._sample_entry(s) for s in self.version.summary.get("sample_images", [])])
             return
         for row in queryset.iterator(chunk_size=_CHUNK):
             files = []
             for file_row in (sorted(row.files.all(), key=lambda f: f.pk) if file_relation else []):
                 self.stored[(file_row.filename, file_row.checksum)] = ("archive", file_row.storage_name)
                 files.append(_entry(file_row))
-            yield _entity(kind, row, files)
+            yield row_entity(kind, row, files)
 
     def _sample_entry(self, sample: dict) -> FileEntry:
         checksum, filetype = Path(sample["name"]).name.split(".", 1)

@@ -65,19 +65,24 @@ class ImportResult:
 @gc_relaxed()
 def dataset_import(*, bundle_dir: str | Path, organisation=None, actor=None, changelog: str = "",
                    dry_run: bool = False, allow_accessions: bool = False,
-                   accept_foreign_accessions: bool = False,
+                   accept_foreign_accessions: bool = False, scanner_files: bool = False,
                    rehearsal: Callable[[ImportResult], None] | None = None) -> ImportResult:
     """Validate and, when valid, publish the bundle as a new dataset version.
 
     `rehearsal` (dry runs only) is called with the result inside the import's transaction,
     before the rollback, while the rows exist (the steward's landing-page preview).
 
+    `scanner_files` (dry runs of submissions only) accepts scanner files listed as dcm, which the
+    pipeline converts before the bundle is published.
+
     `allow_accessions` lets the bundle carry accessions this repository issued to the same
     dataset (a re-import of an export); `accept_foreign_accessions` also accepts accessions
     it never issued, and records them on the version (admin import only).
     """
     # spill: the validator keeps the canonical entities it built, so they are not parsed twice.
-    bundle, report = validate_bundle(bundle_dir, allow_accessions=allow_accessions,
+    if scanner_files and not dry_run:
+        raise ValueError("scanner files are converted before publication; only a dry run accepts them")
+    bundle, report = validate_bundle(bundle_dir, allow_accessions=allow_accessions, scanner_files=scanner_files,
                                      secret_key=crypt4gh_secret_key(), spill=True)
     if bundle is None:
         return ImportResult(report=report, dry_run=dry_run)
