@@ -43,6 +43,12 @@ class StorageUnderTest:
             found |= {f"{upload['Key']} (unfinished upload)" for upload in uploads}
         return found
 
+    def read(self, key: str) -> bytes:
+        """The bytes of one object listed by `objects` (`area/name`)."""
+        if self.backend == "local":
+            return (self.root / key).read_bytes()
+        return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+
     def writing(self, area: str) -> bool:
         """Whether a write into the area is under way: a growing partial file, or an unfinished upload."""
         if self.backend == "local":
