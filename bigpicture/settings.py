@@ -217,6 +217,14 @@ HEALTHZ_CACHE_SECONDS = env_int("HEALTHZ_CACHE_SECONDS", 5)
 # /crypt4gh.pub), and the import decrypts them. Unset: encrypted files are refused.
 CRYPT4GH_SECRET_KEY_FILE = env_file("CRYPT4GH_SECRET_KEY_FILE")
 CRYPT4GH_PASSPHRASE = env_str("CRYPT4GH_PASSPHRASE", "")
+# Malware scanning (ingestion.scanning): clamd's socket, unix:///path/clamd.ctl or tcp://host:3310;
+# seconds to connect, and to wait on each chunk sent and for the verdict (a big file scans for minutes).
+CLAMD_ADDRESS = env_str("CLAMD_ADDRESS", "tcp://127.0.0.1:3310")
+CLAMD_CONNECT_TIMEOUT_SECONDS = env_int("CLAMD_CONNECT_TIMEOUT_SECONDS", 10)
+CLAMD_TIMEOUT_SECONDS = env_int("CLAMD_TIMEOUT_SECONDS", 900)
+# The clamd program the test and demo launcher (ingestion.scanning.server) runs. Default: clamd on PATH,
+# else /usr/sbin/clamd.
+CLAMD_BINARY = env_str("CLAMD_BINARY", "")
 
 LOGGING = {
     "version": 1,
