@@ -69,6 +69,7 @@ class ClamdServer:
         binary = clamd_binary()
         if binary is None:
             raise RuntimeError("clamd is not installed (Debian: apt-get install clamav-daemon)")
+        self._refuse_other_clamd()
         started = time.monotonic()
         self._write_config()
         with open(self.workdir / "clamd.out", "ab") as out:
@@ -116,6 +117,16 @@ class ClamdServer:
             **self.directives,
         }
         self.config_path.write_text("".join(f"{key} {value}\n" for key, value in lines.items()))
+
+    def _refuse_other_clamd(self) -> None:
+        # Its PONG would pass for ours (a clamd left running by a crashed test run, say).
+        try:
+            clamd_ping(address=self.address)
+        except TransientError:
+            return
+        pid = self.workdir / "clamd.pid"
+        raise RuntimeError(f"another clamd already answers on {self.socket_path} "
+                           f"(process {pid.read_text().strip() if pid.exists() else 'unknown'}); stop it first")
 
     def _wait_ready(self, started: float) -> None:
         while True:
