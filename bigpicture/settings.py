@@ -232,6 +232,14 @@ CRYPT4GH_PASSPHRASE = env_str("CRYPT4GH_PASSPHRASE", "")
 # in base64 (`openssl rand -base64 32`), or PSEUDONYM_KEK_FILE. Unset: refused unless DEBUG, where
 # one is derived from SECRET_KEY (and a log line says so).
 PSEUDONYM_KEK = env_str("PSEUDONYM_KEK", "")
+# Malware scanning (ingestion.scanning): clamd's socket, unix:///path/clamd.ctl or tcp://host:3310;
+# seconds to connect, and to wait on each chunk sent and for the verdict (a big file scans for minutes).
+CLAMD_ADDRESS = env_str("CLAMD_ADDRESS", "tcp://127.0.0.1:3310")
+CLAMD_CONNECT_TIMEOUT_SECONDS = env_int("CLAMD_CONNECT_TIMEOUT_SECONDS", 10)
+CLAMD_TIMEOUT_SECONDS = env_int("CLAMD_TIMEOUT_SECONDS", 900)
+# The clamd program the test and demo launcher (ingestion.scanning.server) runs. Default: clamd on PATH,
+# else /usr/sbin/clamd.
+CLAMD_BINARY = env_str("CLAMD_BINARY", "")
 
 LOGGING = {
     "version": 1,

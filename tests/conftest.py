@@ -12,6 +12,7 @@ from django.db import connection
 
 from tests.servicekit.browser import chromium, desktop_page, phone_page  # noqa: F401  (fixtures)
 from tests.servicekit.ci import skip_or_fail
+from tests.servicekit.clamd import clamd_server, clamd_stoppable  # noqa: F401  (fixtures)
 from tests.servicekit.moto import s3_server  # noqa: F401  (fixture)
 from tests.servicekit.storage import storage_backend  # noqa: F401  (fixture)
 from tests.workerkit.process import celery_worker  # noqa: F401  (fixture)

@@ -1,0 +1,46 @@
+"""When clamd cannot be reached, a scan fails as transient (to be retried), never as clean."""
+
+import io
+import socket
+
+import pytest
+
+from bigpicture.errors import TransientError
+from ingestion.scanning import clamd_ping, scan_stream
+
+pytestmark = pytest.mark.clamd
+
+
+def test_clamd_stopped_is_transient_and_names_file_and_address(clamd_stoppable):
+    clamd_stoppable.stop()
+    with pytest.raises(TransientError) as caught:
+        scan_stream(io.BytesIO(b"data"), name="IMAGE_1/slide.svs")
+    assert "IMAGE_1/slide.svs" in str(caught.value)
+    assert clamd_stoppable.address in str(caught.value)
+
+
+def test_scans_work_again_after_a_restart(clamd_stoppable):
+    clamd_stoppable.stop()
+    with pytest.raises(TransientError):
+        clamd_ping()
+    clamd_stoppable.start()
+    clamd_ping()
+    assert scan_stream(io.BytesIO(b"data"), name="slide.svs").clean
+
+
+def test_connection_refused_over_tcp_is_transient(clamd_server):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens on it once closed
+    with pytest.raises(TransientError, match=rf"slide.svs.*tcp://127.0.0.1:{port}.*not reachable"):
+        scan_stream(io.BytesIO(b"data"), name="slide.svs", address=f"tcp://127.0.0.1:{port}")
+
+
+def test_clamd_that_never_answers_times_out_as_transient(clamd_server, settings):
+    settings.CLAMD_TIMEOUT_SECONDS = 1
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # connections wait in the backlog; nobody answers
+        address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
+        with pytest.raises(TransientError, match=r"slide.svs.*timed out"):
+            scan_stream(io.BytesIO(b"data"), name="slide.svs", address=address)
