@@ -81,9 +81,13 @@ class ContentMismatch(Exception):
 class StagedWrites:
     """The objects staged inside one staged_atomic block, by any of its threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, detached: bool = False) -> None:
+        # Detached: staged_work's, outside any transaction; its objects commit only through staged_adopt.
+        self.detached = detached
         self._objects: list[StagedObject] = []
         self._lock = threading.Lock()
+        # Run once the block's objects are at their names (after the commit and the moves).
+        self.after_moves: list[Callable[[], None]] = []
 
     def add(self, objects: Iterable[StagedObject]) -> None:
         with self._lock:
@@ -103,6 +107,8 @@ def staged_atomic() -> Iterator[StagedWrites]:
     """`transaction.atomic()` whose staged storage writes reach their names only if it commits."""
     writes = StagedWrites()
     parent = _current.get()
+    if parent is not None and parent.detached:
+        parent = None
     token = _current.set(writes)
     rolled_back = False
     try:
@@ -111,8 +117,9 @@ def staged_atomic() -> Iterator[StagedWrites]:
             rolled_back = transaction.get_rollback()
             if not rolled_back and parent is not None:
                 parent.add(writes.objects)
+                parent.after_moves.extend(writes.after_moves)
             elif not rolled_back:
-                _journal(writes.objects)
+                _journal(writes.objects, writes.after_moves)
     except BaseException:
         _discard(writes.objects)
         raise
@@ -130,7 +137,7 @@ def staged_work() -> Iterator[StagedWrites]:
     `staged_adopt` to commit them. If the block raises, they are deleted at once; if the
     process dies, the sweep deletes them after the grace period (no journal row claims them).
     """
-    writes = StagedWrites()
+    writes = StagedWrites(detached=True)
     token = _current.set(writes)
     try:
         yield writes
@@ -147,6 +154,18 @@ def staged_adopt(writes: StagedWrites) -> None:
     if scope is None or scope is writes:
         raise RuntimeError("staged_adopt must be called inside a staged_atomic block")
     scope.add(writes.objects)
+    scope.after_moves.extend(writes.after_moves)
+
+
+def after_storage(callback: Callable[[], None]) -> None:
+    """Run `callback` once the current transaction has committed and its staged objects are in place
+    (a task that reads them must not be sent before): after the enclosing staged_atomic block's moves,
+    else like `transaction.on_commit`."""
+    writes = _current.get()
+    if writes is None or writes.detached or not transaction.get_connection().in_atomic_block:
+        transaction.on_commit(callback)
+    else:
+        writes.after_moves.append(callback)
 
 
 def staging_pool(max_workers: int) -> ThreadPoolExecutor:
@@ -203,8 +222,10 @@ def object_stage(*, area: str, name: str, source: BinaryIO, sha256: str | None =
     return obj
 
 
-def _journal(objects: list[StagedObject]) -> None:
+def _journal(objects: list[StagedObject], after_moves: list[Callable[[], None]] = ()) -> None:
     if not objects:
+        for callback in after_moves:
+            transaction.on_commit(callback)
         return
     rows = StorageJournal.objects.bulk_create(
         StorageJournal(moves=[obj.as_json() for obj in objects[start:start + JOURNAL_CHUNK]])
@@ -212,6 +233,8 @@ def _journal(objects: list[StagedObject]) -> None:
     pks = [row.pk for row in rows]
     # robust: the data is committed whatever happens here; a failed move is left to the sweep.
     transaction.on_commit(lambda: journal_complete(pks=pks), robust=True)
+    for callback in after_moves:
+        transaction.on_commit(callback)
 
 
 def _discard(objects: list[StagedObject]) -> None:

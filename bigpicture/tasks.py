@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Callable
 
 from celery import Task
-from django.db import transaction
 from django.db.models import F
 
 from bigpicture import staging
@@ -71,11 +70,12 @@ class PortalTask(Task):
             TaskDelivery.objects.filter(task_id=task_id).delete()
 
     def dispatch(self, *args, **kwargs) -> None:
-        """Send the task once the current transaction commits (at once outside one)."""
+        """Send the task once the current transaction commits (at once outside one), and after the
+        storage moves of its staged objects, which the task may read."""
         _check_plain(args, self.name)
         _check_plain(kwargs, self.name)
         args = tuple(str(a) if isinstance(a, uuid.UUID) else a for a in args)
-        transaction.on_commit(lambda: self.apply_async(args=args, kwargs=kwargs))
+        staging.after_storage(lambda: self.apply_async(args=args, kwargs=kwargs))
 
 
 _ROUTES: dict[str, dict[str, str]] = {}

@@ -14,7 +14,7 @@ from pathlib import Path
 import pydicom
 from django.db import transaction
 
-from bigpicture.errors import PermanentError, UserError
+from bigpicture.errors import PermanentError, TransientError, UserError
 from bigpicture.staging import object_stage
 from bigpicture.storage import storage_for
 from ingestion.models import ConvertedFile, ImageJob, PipelineStep
@@ -186,8 +186,12 @@ def _outputs_replace(job: ImageJob, outputs: list[dict], *, lossless: bool, loss
 
 def _spool_outputs(job: ImageJob, work: Path) -> list[Path]:
     storage = storage_for("inbox")
-    return [spool(storage, output.storage_name, work / "outputs" / Path(output.path).name, size=output.size,
-                  what=output.path) for output in job.outputs.all()]
+    try:
+        return [spool(storage, output.storage_name, work / "outputs" / Path(output.path).name, size=output.size,
+                      what=output.path) for output in job.outputs.all()]
+    except FileNotFoundError as missing:
+        # Committed, but its move into place has not finished (or a crash left it to the storage sweep).
+        raise TransientError(f"{_label(job)}: an output is not in place yet ({missing.filename}); retrying.") from None
 
 
 def _stage_bytes(name: str, data: bytes, temp: Path) -> str:

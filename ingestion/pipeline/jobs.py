@@ -13,25 +13,42 @@ from types import SimpleNamespace
 from ingestion.models import ImageJob, Submission
 from ingestion.pipeline.flow import job_start, job_steps_create
 from ingestion.services.bundle import bundle_files
+from ingestion.slides.metadata import ImageRecords, RecordIndex
 from ingestion.states import FileState
+from repository.services.content import entity_document
 
 
-def _row(row) -> dict:
-    # No accession: a dry run of a new dataset draws fresh ones each time, which would change the plan.
-    return {"alias": row.alias, "fields": row.fields, "refs": row.refs, "attributes": row.attributes}
+def _document(entity) -> dict | None:
+    return {"alias": entity.alias, **entity_document(entity)} if entity is not None else None
+
+
+def image_plans(bundle) -> dict[str, dict]:
+    """{image alias: plan} of a validated bundle: the IMAGE's FILES, and the records around it (image,
+    slide, block, specimens, stainings, canonical) that conversion writes into the DICOM."""
+    index = RecordIndex(bundle)
+    plans: dict[str, dict] = {}
+    for image in bundle.iter_canonical("image"):
+        files = sorted(({"filename": e.filename, "checksum": e.checksum,
+                         "unencrypted_checksum": e.unencrypted_checksum or ""} for e in image.files),
+                       key=lambda f: f["filename"])
+        records = index.records(image, pseudonym=lambda kind, value: value)
+        plans[image.alias] = {"files": files, "records": {
+            "image": _document(image), "slide": _document(records.slide), "block": _document(records.block),
+            "specimens": [_document(e) for e in records.specimens],
+            "stainings": [_document(e) for e in records.stainings]}}
+    return plans
 
 
 def job_records(job: ImageJob, *, pseudonym):
     """The job's MetaFleX records as `ingestion.slides.metadata.ImageRecords` (None for an older plan)."""
-    from ingestion.slides.metadata import ImageRecords
     from repository.services.exports import row_entity
 
     records = job.plan.get("records")
     if not records:
         return None
 
-    def entity(kind: str, row: dict | None):
-        return row_entity(kind, SimpleNamespace(accession=None, **row), []) if row else None
+    def entity(kind: str, document: dict | None):
+        return row_entity(kind, SimpleNamespace(accession=None, **document), []) if document else None
 
     slide, block = entity("slide", records["slide"]), entity("block", records["block"])
     return ImageRecords(image=entity("image", records["image"]), slide=slide, block=block,
@@ -39,27 +56,6 @@ def job_records(job: ImageJob, *, pseudonym):
                         stainings=tuple(entity("staining", r) for r in records["stainings"]),
                         slide_identifier=pseudonym("slide", slide.alias) if slide else None,
                         block_identifier=pseudonym("block", block.alias) if block else None)
-
-
-def image_plans(version) -> dict[str, dict]:
-    """{image alias: plan} of a dataset version's rows: its FILES, and the records (image, slide, block,
-    specimens, stainings, as stored) that conversion writes into the DICOM."""
-    from repository import models as m
-
-    plans: dict[str, dict] = {}
-    images = m.Image.objects.filter(version=version).prefetch_related(
-        "files", "slides__staining", "slides__block__specimens")
-    for image in images:
-        files = sorted(({"filename": f.filename, "checksum": f.checksum,
-                         "unencrypted_checksum": f.unencrypted_checksum} for f in image.files.all()),
-                       key=lambda f: f["filename"])
-        slide = min(image.slides.all(), key=lambda s: s.alias, default=None)
-        block = slide.block if slide else None
-        plans[image.alias] = {"files": files, "records": {
-            "image": _row(image), "slide": _row(slide) if slide else None, "block": _row(block) if block else None,
-            "specimens": [_row(s) for s in sorted(block.specimens.all(), key=lambda s: s.alias)] if block else [],
-            "stainings": [_row(slide.staining)] if slide else []}}
-    return plans
 
 
 def processing_start(submission: Submission, plans: dict[str, dict]) -> None:

@@ -98,9 +98,9 @@ class _Rehearsal:
     def report(self) -> Report:
         return self.import_result.report
 
-    def __call__(self, result: ImportResult) -> None:
+    def __call__(self, result: ImportResult, bundle) -> None:
         # Inside the dry run's transaction: the version's rows exist until it rolls back.
-        self.plans = image_plans(result.version)
+        self.plans = image_plans(bundle)
         request = _preview_request()
         self.preview_html = render_to_string(LANDING_TEMPLATE, landing_page_context(result.version, request),
                                              request=request)

@@ -33,21 +33,31 @@ class ImageRecords:
     block_identifier: str | None  # pseudonymised
 
 
+class RecordIndex:
+    """The bundle's samples and stainings read once, for the records of many images."""
+
+    def __init__(self, bundle: Bundle):
+        self.samples = {(e.kind, e.alias): e for e in bundle.iter_canonical("sample")}
+        self.stainings = {e.alias: e for e in bundle.iter_canonical("staining")}
+
+    def records(self, image: Entity, *, pseudonym: Pseudonym) -> ImageRecords:
+        slide = _follow(self.samples, "slide", image.ref("IMAGE_OF"))
+        block = _follow(self.samples, "block", slide.ref("CREATED_FROM_REF") if slide else None)
+        specimens = tuple(s for ref in (block.refs.get("SAMPLED_FROM_REF", []) if block else [])
+                          if (s := self.samples.get(("specimen", ref.alias))) is not None)
+        wanted = [ref.alias for ref in (slide.refs.get("STAINING_INFORMATION_REF", []) if slide else [])]
+        stainings = tuple(self.stainings[alias] for alias in wanted if alias in self.stainings)
+        return ImageRecords(image=image, slide=slide, block=block, specimens=specimens, stainings=stainings,
+                            slide_identifier=pseudonym("slide", slide.alias) if slide else None,
+                            block_identifier=pseudonym("block", block.alias) if block else None)
+
+
 def image_records(bundle: Bundle, image_alias: str, *, pseudonym: Pseudonym) -> ImageRecords:
     """The records around image `image_alias` (canonical form); KeyError if the bundle has no such image."""
     image = next((e for e in bundle.iter_canonical("image") if e.alias == image_alias), None)
     if image is None:
         raise KeyError(f"the bundle has no image {image_alias!r}")
-    samples = {(e.kind, e.alias): e for e in bundle.iter_canonical("sample")}
-    slide = _follow(samples, "slide", image.ref("IMAGE_OF"))
-    block = _follow(samples, "block", slide.ref("CREATED_FROM_REF") if slide else None)
-    specimens = tuple(s for ref in (block.refs.get("SAMPLED_FROM_REF", []) if block else [])
-                      if (s := samples.get(("specimen", ref.alias))) is not None)
-    wanted = {ref.alias for ref in (slide.refs.get("STAINING_INFORMATION_REF", []) if slide else [])}
-    stainings = tuple(e for e in bundle.iter_canonical("staining") if e.alias in wanted)
-    return ImageRecords(image=image, slide=slide, block=block, specimens=specimens, stainings=stainings,
-                        slide_identifier=pseudonym("slide", slide.alias) if slide else None,
-                        block_identifier=pseudonym("block", block.alias) if block else None)
+    return RecordIndex(bundle).records(image, pseudonym=pseudonym)
 
 
 def dicomizer_metadata(records: ImageRecords) -> WsiDicomizerMetadata:

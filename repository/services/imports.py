@@ -66,11 +66,12 @@ class ImportResult:
 def dataset_import(*, bundle_dir: str | Path, organisation=None, actor=None, changelog: str = "",
                    dry_run: bool = False, allow_accessions: bool = False,
                    accept_foreign_accessions: bool = False, scanner_files: bool = False,
-                   rehearsal: Callable[[ImportResult], None] | None = None) -> ImportResult:
+                   rehearsal: Callable[[ImportResult, Bundle], None] | None = None) -> ImportResult:
     """Validate and, when valid, publish the bundle as a new dataset version.
 
-    `rehearsal` (dry runs only) is called with the result inside the import's transaction,
-    before the rollback, while the rows exist (the steward's landing-page preview).
+    `rehearsal` (dry runs only) is called with the result and the validated bundle inside the
+    import's transaction, before the rollback, while the rows exist (the steward's landing-page
+    preview, the pipeline's image jobs).
 
     `scanner_files` (dry runs of submissions only) accepts scanner files listed as dcm, which the
     pipeline converts before the bundle is published.
@@ -93,7 +94,7 @@ def dataset_import(*, bundle_dir: str | Path, organisation=None, actor=None, cha
                              accept_foreign_accessions=accept_foreign_accessions)
             if dry_run:
                 if rehearsal is not None:
-                    rehearsal(result)
+                    rehearsal(result, bundle)
                 transaction.set_rollback(True)
             return result
     except ImportRejected as rejected:

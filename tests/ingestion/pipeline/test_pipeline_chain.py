@@ -52,7 +52,8 @@ def test_scanner_files_become_deidentified_dicom_and_are_published(image_files, 
     assert submission.state == SubmissionState.AWAITING_REVIEW, submission.events.last().message
     job = ImageJob.objects.get(submission=submission, active=True)
     steps = {s.name: s for s in PipelineStep.objects.filter(job=job)}
-    assert all(s.state == "done" for s in steps.values()), {n: (s.state, s.message) for n, s in steps.items()}
+    assert all(s.state == "done" for s in steps.values()), ({n: (s.state, s.message) for n, s in steps.items()},
+                                                            job.plan["files"], [f.path for f in files])
     assert job.lossless is True and steps["convert"].details["lossless"] is True
     assert job.source_format == ("svs" if image_files == "svs" else "ome_tiff")
     assert job.facts["levels"] and job.thumbnail_name
@@ -82,6 +83,7 @@ def test_scanner_files_become_deidentified_dicom_and_are_published(image_files, 
     with WsiDicom.open(folder) as slide:
         assert slide.size.width > 0
     needles = [FAKE_PATIENT.encode(), FAKE_PATIENT.replace("^", " ").encode(), *(b.encode() for b in barcodes)]
-    assert barcodes, "the synthetic slide should carry a barcode to look for"
+    if image_files == "svs":  # the synthetic SVS has the barcode in its description (the OME-TIFF has none)
+        assert barcodes, "the synthetic slide should carry a barcode to look for"
     assert stored_bytes_contain(storage_backend, ("archive", "public", "inbox"), needles) == []
     assert not [k for k in storage_backend.objects("inbox", "archive", "public", "quarantine") if "_staging" in k]
