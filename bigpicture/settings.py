@@ -237,6 +237,9 @@ PSEUDONYM_KEK = env_str("PSEUDONYM_KEK", "")
 CLAMD_ADDRESS = env_str("CLAMD_ADDRESS", "tcp://127.0.0.1:3310")
 CLAMD_CONNECT_TIMEOUT_SECONDS = env_int("CLAMD_CONNECT_TIMEOUT_SECONDS", 10)
 CLAMD_TIMEOUT_SECONDS = env_int("CLAMD_TIMEOUT_SECONDS", 900)
+# Files above this are scanned as overlapping windows of this size (ClamAV takes at most 2 GiB of one
+# stream); keep it below clamd's StreamMaxLength, MaxFileSize and MaxScanSize.
+CLAMD_WINDOW_BYTES = env_int("CLAMD_WINDOW_BYTES", 1024**3)
 # The clamd program the test and demo launcher (ingestion.scanning.server) runs. Default: clamd on PATH,
 # else /usr/sbin/clamd.
 CLAMD_BINARY = env_str("CLAMD_BINARY", "")

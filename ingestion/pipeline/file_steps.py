@@ -93,18 +93,23 @@ class MalwareFound(StepFailure):
 
 def scan(step: PipelineStep, work: Path) -> Outcome:
     """Stream the file (its plaintext, when it was encrypted) through clamd."""
-    from ingestion.scanning.clamd import scan_stream
+    from ingestion.scanning.windows import scan_file
 
     file = SubmissionFile.objects.get(pk=step.file_id)
     name = file.plain_name or file.storage_name
+    size = storage_for("inbox").size(name) if file.plain_name else file.size
     try:
         with object_reader(storage_for("inbox"), name) as stream:
-            verdict = scan_stream(stream, name=file.path)
+            verdict = scan_file(stream, name=file.path, size=size)
     except FileNotFoundError:
         raise TransientError(f"{file.path}: its bytes are not in the inbox (yet); retrying.") from None
     if not verdict.clean:
         raise MalwareFound(file, verdict.signature or "unknown signature")
-    return Outcome(details={"clamd": verdict.clamd_version, "bytes_scanned": verdict.bytes_scanned})
+    if verdict.bytes_scanned != size:
+        raise TransientError(f"{file.path}: clamd scanned {verdict.bytes_scanned:,} of its {size:,} bytes; "
+                             "scanning it again.")
+    return Outcome(details={"clamd": verdict.clamd_version, "bytes_scanned": verdict.bytes_scanned},
+                   message=f"clean ({verdict.clamd_version.split('/')[0]})")
 
 
 WORK = {"verify": verify, "decrypt": decrypt, "scan": scan}

@@ -1,4 +1,5 @@
-"""Through a real Celery worker: check, submit → awaiting review, approve → published, inbox empty."""
+"""Through a real Celery worker: check, submit → (conversion of the SVS) → awaiting review, approve →
+published, inbox empty."""
 
 import time
 
@@ -9,9 +10,9 @@ from ingestion.services.review import review_act
 from ingestion.services.submissions import submission_transition
 from ingestion.services.validation import report_request
 from ingestion.states import SubmissionState
+from tests.ingestion.pipeline.pipeline_kit import slide_bundle
 from tests.ingestion.review_bundles import upload_bundle
 from tests.ingestion.review_fixtures import *  # noqa: F401,F403  (fixtures: these win over conftest's)
-from tests.repository.metaflex_bundles import BundleBuilder
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
 
@@ -29,7 +30,7 @@ def _wait(submission_id, worker, done, timeout: float = 120) -> Submission:
 def test_the_worker_validates_and_publishes(celery_worker, local_storage, submission, contributor, steward,
                                             tmp_path, client):
     worker = celery_worker(MEDIA_ROOT=str(local_storage))
-    upload_bundle(submission, BundleBuilder(tmp_path / "b").write())
+    upload_bundle(submission, slide_bundle(tmp_path / "b"))
 
     report_request(submission, contributor)
     checked = _wait(submission.pk, worker, lambda s: s.report_at is not None)
@@ -40,6 +41,7 @@ def test_the_worker_validates_and_publishes(celery_worker, local_storage, submis
                                                                      SubmissionState.PROCESSING))
     assert review.state == SubmissionState.AWAITING_REVIEW, review.events.last().message
     assert review.preview_html
+    assert review.image_jobs.get(active=True).outputs.exists()  # the worker converted the SVS
 
     review_act(submission=review, action="approve", actor=steward)
     published = _wait(submission.pk, worker, lambda s: s.state != SubmissionState.PUBLISHING)
