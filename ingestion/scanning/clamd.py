@@ -3,9 +3,10 @@
 A file is streamed in chunks of at most `CHUNK` bytes (4-byte big-endian length, then the
 data; a zero length ends the stream), so memory stays bounded whatever the file's size and
 whatever it is read from. A scan either returns a verdict (clean, or the signature found)
-or raises: TransientError when clamd cannot be reached or goes away (retry later),
-PermanentError when clamd answers that it cannot scan the file (an operator must raise a
-limit). A file is never reported clean unless clamd said OK.
+or raises: TransientError when clamd cannot be reached, goes away or times out, or the file
+cannot be read (retry later); PermanentError when clamd answers that it cannot scan the file
+(an operator must raise a limit). A file is never reported clean unless clamd said OK, and
+the verdict says how many bytes clamd saw, for the caller to compare with the file's size.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def scan_stream(stream: BinaryIO, *, name: str, address: str | None = None) -> S
     if not reply:
         raise TransientError(
             f"Could not scan {name}: clamd at {address} closed the connection without a verdict after "
-            f"{sent:,} bytes (it may have stopped); the scan will be retried."
+            f"{sent:,} bytes (it may have stopped)."
         )
     return _verdict(reply, name=name, address=address, sent=sent, version=version)
 
@@ -83,7 +84,7 @@ def _send_stream(sock: socket.socket, stream: BinaryIO, *, name: str, address: s
             raise _refusal(reply, name=name, address=address, sent=sent) from exc
         raise TransientError(
             f"Could not scan {name}: the connection to clamd at {address} failed after {sent:,} bytes "
-            f"({_describe(exc)}); the scan will be retried."
+            f"({_describe(exc)})."
         ) from exc
     return sent
 
@@ -103,8 +104,7 @@ def _read(stream: BinaryIO, *, name: str, sent: int) -> bytes:
         raise
     except OSError as exc:
         raise TransientError(
-            f"Could not scan {name}: reading it failed after {sent:,} bytes ({_describe(exc)}); "
-            "the scan will be retried."
+            f"Could not scan {name}: reading it failed after {sent:,} bytes ({_describe(exc)})."
         ) from exc
 
 
@@ -188,7 +188,7 @@ def _reply(sock: socket.socket, *, address: str, about: str) -> str:
             data += received
     except OSError as exc:
         raise TransientError(
-            f"Could not {about}: no answer from clamd at {address} ({_describe(exc)}); it will be retried."
+            f"Could not {about}: no answer from clamd at {address} ({_describe(exc)})."
         ) from exc
     return data.split(b"\0", 1)[0].decode(errors="replace").strip()
 
@@ -202,9 +202,7 @@ def _reply_after_failure(sock: socket.socket) -> str:
 
 
 def _unreachable(address: str, about: str, exc: OSError) -> TransientError:
-    return TransientError(
-        f"Could not {about}: clamd at {address} is not reachable ({_describe(exc)}); it will be retried."
-    )
+    return TransientError(f"Could not {about}: clamd at {address} is not reachable ({_describe(exc)}).")
 
 
 def _describe(exc: OSError) -> str:
