@@ -70,6 +70,8 @@ def _send_stream(sock: socket.socket, stream: BinaryIO, *, name: str, address: s
     try:
         sock.sendall(b"zINSTREAM\0")
         while chunk := _read(stream, name=name, sent=sent):
+            if sent + len(chunk) > CLAMAV_MAX_FILE_BYTES:
+                raise _beyond_clamav(name)
             sock.sendall(struct.pack(">I", len(chunk)))
             sock.sendall(chunk)
             sent += len(chunk)
@@ -121,14 +123,17 @@ def _verdict(reply: str, *, name: str, address: str, sent: int, version: str) ->
 
 def _too_big(signature: str, *, name: str, address: str, sent: int) -> PermanentError:
     limit = signature.removeprefix(_LIMITS_EXCEEDED).strip(".") or "MaxFileSize and MaxScanSize"
-    if limit == "MaxFileSize" and sent > CLAMAV_MAX_FILE_BYTES:
-        fix = (f"ClamAV cannot scan a file above {CLAMAV_MAX_FILE_BYTES:,} bytes whatever MaxFileSize says; "
-               "this file needs another way to be scanned")
-    else:
-        fix = f"raise {limit} in clamd.conf"
     return PermanentError(
         f"{name} was not scanned: it is too big for clamd at {address} ({signature} after {sent:,} bytes); "
-        f"{fix}. It is not known to be clean."
+        f"raise {limit} in clamd.conf. It is not known to be clean."
+    )
+
+
+def _beyond_clamav(name: str) -> PermanentError:
+    # clamd would skip the file unscanned (and, without AlertExceedsMax, answer OK): stop sending.
+    return PermanentError(
+        f"{name} was not scanned: it is larger than {CLAMAV_MAX_FILE_BYTES:,} bytes, the most ClamAV scans "
+        "of one file whatever clamd.conf says; it needs another way to be scanned. It is not known to be clean."
     )
 
 
