@@ -3,9 +3,10 @@
 A file is streamed in chunks of at most `CHUNK` bytes (4-byte big-endian length, then the
 data; a zero length ends the stream), so memory stays bounded whatever the file's size and
 whatever it is read from. A scan either returns a verdict (clean, or the signature found)
-or raises: TransientError when clamd cannot be reached or goes away (retry later),
-PermanentError when clamd answers that it cannot scan the file (an operator must raise a
-limit). A file is never reported clean unless clamd said OK.
+or raises: TransientError when clamd cannot be reached, goes away or times out, or the file
+cannot be read (retry later); PermanentError when clamd answers that it cannot scan the file
+(an operator must raise a limit). A file is never reported clean unless clamd said OK, and
+the verdict says how many bytes clamd saw, for the caller to compare with the file's size.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def scan_stream(stream: BinaryIO, *, name: str, address: str | None = None) -> S
     if not reply:
         raise TransientError(
             f"Could not scan {name}: clamd at {address} closed the connection without a verdict after "
-            f"{sent:,} bytes (it may have stopped); the scan will be retried."
+            f"{sent:,} bytes (it may have stopped)."
         )
     return _verdict(reply, name=name, address=address, sent=sent, version=version)
 
@@ -69,6 +70,8 @@ def _send_stream(sock: socket.socket, stream: BinaryIO, *, name: str, address: s
     try:
         sock.sendall(b"zINSTREAM\0")
         while chunk := _read(stream, name=name, sent=sent):
+            if sent + len(chunk) > CLAMAV_MAX_FILE_BYTES:
+                raise _beyond_clamav(name)
             sock.sendall(struct.pack(">I", len(chunk)))
             sock.sendall(chunk)
             sent += len(chunk)
@@ -83,7 +86,7 @@ def _send_stream(sock: socket.socket, stream: BinaryIO, *, name: str, address: s
             raise _refusal(reply, name=name, address=address, sent=sent) from exc
         raise TransientError(
             f"Could not scan {name}: the connection to clamd at {address} failed after {sent:,} bytes "
-            f"({_describe(exc)}); the scan will be retried."
+            f"({_describe(exc)})."
         ) from exc
     return sent
 
@@ -103,8 +106,7 @@ def _read(stream: BinaryIO, *, name: str, sent: int) -> bytes:
         raise
     except OSError as exc:
         raise TransientError(
-            f"Could not scan {name}: reading it failed after {sent:,} bytes ({_describe(exc)}); "
-            "the scan will be retried."
+            f"Could not scan {name}: reading it failed after {sent:,} bytes ({_describe(exc)})."
         ) from exc
 
 
@@ -121,14 +123,17 @@ def _verdict(reply: str, *, name: str, address: str, sent: int, version: str) ->
 
 def _too_big(signature: str, *, name: str, address: str, sent: int) -> PermanentError:
     limit = signature.removeprefix(_LIMITS_EXCEEDED).strip(".") or "MaxFileSize and MaxScanSize"
-    if limit == "MaxFileSize" and sent > CLAMAV_MAX_FILE_BYTES:
-        fix = (f"ClamAV cannot scan a file above {CLAMAV_MAX_FILE_BYTES:,} bytes whatever MaxFileSize says; "
-               "this file needs another way to be scanned")
-    else:
-        fix = f"raise {limit} in clamd.conf"
     return PermanentError(
         f"{name} was not scanned: it is too big for clamd at {address} ({signature} after {sent:,} bytes); "
-        f"{fix}. It is not known to be clean."
+        f"raise {limit} in clamd.conf. It is not known to be clean."
+    )
+
+
+def _beyond_clamav(name: str) -> PermanentError:
+    # clamd would skip the file unscanned (and, without AlertExceedsMax, answer OK): stop sending.
+    return PermanentError(
+        f"{name} was not scanned: it is larger than {CLAMAV_MAX_FILE_BYTES:,} bytes, the most ClamAV scans "
+        "of one file whatever clamd.conf says; it needs another way to be scanned. It is not known to be clean."
     )
 
 
@@ -188,7 +193,7 @@ def _reply(sock: socket.socket, *, address: str, about: str) -> str:
             data += received
     except OSError as exc:
         raise TransientError(
-            f"Could not {about}: no answer from clamd at {address} ({_describe(exc)}); it will be retried."
+            f"Could not {about}: no answer from clamd at {address} ({_describe(exc)})."
         ) from exc
     return data.split(b"\0", 1)[0].decode(errors="replace").strip()
 
@@ -202,9 +207,7 @@ def _reply_after_failure(sock: socket.socket) -> str:
 
 
 def _unreachable(address: str, about: str, exc: OSError) -> TransientError:
-    return TransientError(
-        f"Could not {about}: clamd at {address} is not reachable ({_describe(exc)}); it will be retried."
-    )
+    return TransientError(f"Could not {about}: clamd at {address} is not reachable ({_describe(exc)}).")
 
 
 def _describe(exc: OSError) -> str:

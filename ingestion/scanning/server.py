@@ -37,9 +37,7 @@ _SOCKET_PATH_MAX = 107  # sun_path holds 108 bytes with its NUL
 
 def clamd_binary() -> str | None:
     """The clamd to run: settings.CLAMD_BINARY, else clamd on PATH, else /usr/sbin/clamd; None if none."""
-    if settings.CLAMD_BINARY:
-        return settings.CLAMD_BINARY
-    found = shutil.which("clamd") or "/usr/sbin/clamd"
+    found = settings.CLAMD_BINARY or shutil.which("clamd") or "/usr/sbin/clamd"
     return found if os.access(found, os.X_OK) else None
 
 

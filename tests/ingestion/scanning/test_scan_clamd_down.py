@@ -7,8 +7,10 @@ import pytest
 
 from bigpicture.errors import TransientError
 from ingestion.scanning import clamd_ping, scan_stream
+from tests.ingestion.scanning.streams import GeneratedStream
 
 pytestmark = pytest.mark.clamd
+MiB = 1024 * 1024
 
 
 def test_clamd_stopped_is_transient_and_names_file_and_address(clamd_stoppable):
@@ -44,3 +46,23 @@ def test_clamd_that_never_answers_times_out_as_transient(clamd_server, settings)
         address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
         with pytest.raises(TransientError, match=r"slide.svs.*timed out"):
             scan_stream(io.BytesIO(b"data"), name="slide.svs", address=address)
+
+
+class _StopsClamd(GeneratedStream):
+    """Stops clamd once `at` bytes have been read: clamd goes away in the middle of a stream."""
+
+    def __init__(self, size: int, server, at: int):
+        super().__init__(size)
+        self.server, self.stop_at = server, at
+
+    def readinto(self, buffer) -> int:
+        if self.position >= self.stop_at and self.server.running:
+            self.server.stop()
+        return super().readinto(buffer)
+
+
+def test_clamd_stopping_mid_stream_is_transient(clamd_stoppable):
+    stream = _StopsClamd(50 * MiB, clamd_stoppable, at=10 * MiB)
+    with pytest.raises(TransientError, match=r"Could not scan slide.svs: .*clamd at unix://"):
+        scan_stream(stream, name="slide.svs")
+    assert not clamd_stoppable.running

@@ -3,7 +3,7 @@
 import pytest
 
 from bigpicture.errors import PermanentError
-from ingestion.scanning import scan_stream
+from ingestion.scanning import clamd, scan_stream
 from ingestion.scanning.server import ClamdServer
 from tests.ingestion.scanning.streams import GeneratedStream
 
@@ -35,3 +35,13 @@ def test_file_over_max_file_size_is_too_big_not_malware(small_limits):
         scan_stream(GeneratedStream(3 * MiB), name="big.bin", address=small_limits["scan"])
     assert "Heuristics.Limits.Exceeded.MaxFileSize" in str(caught.value)
     assert "not known to be clean" in str(caught.value)
+
+
+def test_file_beyond_what_clamav_scans_is_stopped_by_the_client(clamd_server, monkeypatch):
+    # ClamAV scans at most 2 GiB - 3 bytes of a file; the limit is lowered here so that the test
+    # streams megabytes, against a clamd that would take (and skip) far more.
+    monkeypatch.setattr(clamd, "CLAMAV_MAX_FILE_BYTES", 2 * MiB)
+    assert scan_stream(GeneratedStream(2 * MiB), name="just-fits.bin").clean
+    with pytest.raises(PermanentError, match=r"huge.svs was not scanned: it is larger than 2,097,152 bytes"):
+        scan_stream(GeneratedStream(50 * MiB), name="huge.svs")
+    assert scan_stream(GeneratedStream(MiB), name="next.bin").clean
