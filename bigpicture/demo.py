@@ -50,7 +50,7 @@ DEMO_ORGANISATION_SLUG = "demo-university-hospital"
 DEMO_DATASETS = (
     BundleSpec(
         alias="demo-breast-biopsies", title="Core needle biopsies of the breast, H&E",
-        short_name="DEMO-BREAST", clinical=True, cases=3, seed=1,
+        short_name="DEMO-BREAST", clinical=True, cases=3, seed=1, image_files="svs",
         description="Whole-slide images of H&E-stained core needle biopsies from women referred after "
                     "screening mammography, with summary diagnoses by a board-certified pathologist. "
                     "Synthetic demo data.",
@@ -58,7 +58,7 @@ DEMO_DATASETS = (
     ),
     BundleSpec(
         alias="demo-rat-liver-tox", title="Rat liver, 28-day repeat-dose toxicity study",
-        short_name="DEMO-RAT-LIVER", clinical=False, cases=2, seed=2,
+        short_name="DEMO-RAT-LIVER", clinical=False, cases=2, seed=2, image_files="ome",
         description="Liver sections from a 28-day oral toxicity study in Wistar Han rats, control and treated "
                     "groups, with histopathology findings. Indirect access only. Synthetic demo data.",
         keywords=("toxicology", "liver", "rat", "non-clinical"),
@@ -81,7 +81,9 @@ DEMO_WITHDRAWAL_REASON = ("Withdrawn at the request of the contributing hospital
 
 
 def demo_seed() -> list[DemoAccount]:
-    """Everything the demo shows: accounts, then datasets imported from synthetic bundles."""
+    """What the demo has before its web server and worker run: accounts, and the datasets that show the
+    admin's import (another tool's bundle; a withdrawn dataset). The main demo datasets come through
+    the submission pipeline once the worker runs (`demo_submissions`)."""
     accounts = demo_accounts_seed()
     demo_datasets_seed(organisation=Organisation.objects.get(slug=DEMO_ORGANISATION_SLUG))
     return accounts
@@ -129,14 +131,8 @@ def demo_accounts_seed() -> list[DemoAccount]:
 
 
 def demo_datasets_seed(*, organisation: Organisation) -> None:
-    """Write the synthetic demo bundles (real DICOM WSI) and publish them with import_metaflex."""
-    for spec in DEMO_DATASETS:
-        if Dataset.objects.filter(alias=spec.alias, organisation=organisation).exists():
-            continue
-        with tempfile.TemporaryDirectory(prefix="bigpicture-demo-") as workdir:
-            bundle = write_synthetic_bundle(Path(workdir), spec)
-            call_command("import_metaflex", str(bundle), organisation=organisation.slug,
-                         changelog="Initial release of the demo dataset.", stdout=StringIO())
+    """The datasets that show the admin's `import_metaflex`: another tool's encrypted bundle, and one
+    published and then withdrawn."""
     if not Dataset.objects.filter(alias=DEMO_OTHER_TOOL.alias).exists():
         public_key = get_public_key(str(demo_crypt4gh_key().with_suffix(".pub")))
         tool = dataclasses.replace(DEMO_OTHER_TOOL, encrypt_to=public_key)
@@ -154,7 +150,7 @@ def demo_datasets_seed(*, organisation: Organisation) -> None:
 def demo_submissions(*, base_url: str):
     """The ingestion demo (needs the web server and the worker running): see `ingestion.demo`."""
     organisation = Organisation.objects.get(slug=DEMO_ORGANISATION_SLUG)
-    return demo_submissions_seed(base_url=base_url, organisation=organisation,
+    return demo_submissions_seed(base_url=base_url, organisation=organisation, published=DEMO_DATASETS,
                                  contributor=User.objects.get(username="contributor"),
                                  steward=User.objects.get(username="steward"),
                                  signatory=User.objects.get(username="coordinator"))

@@ -23,6 +23,7 @@ from bigpicture.demo import (
     demo_submissions,
 )
 from governance.tasks import audit_chain_verify
+from ingestion.demo import demo_clamd_start
 from repository.models import Dataset
 
 
@@ -35,15 +36,21 @@ class Command(BaseCommand):
     def handle(self, *args, addr: str, **options):
         call_command("migrate", interactive=False, verbosity=0)
         demo_crypt4gh_key()  # before the web server and worker start, so they read it too
-        accounts = demo_seed()
-        children = [self._start_worker(), self._start_web(addr)]
-        audit_chain_verify.dispatch("demo worker")
-        exports = demo_public_exports_wait()
-        self._wait_for_web(addr, children)
-        submissions = demo_submissions(base_url=f"http://{addr}")
-        self._announce(addr, accounts, exports)
-        self._announce_submissions(addr, submissions)
-        self._wait(children)
+        clamd = demo_clamd_start()  # likewise: the worker scans through it
+        try:
+            accounts = demo_seed()
+            children = [self._start_worker(), self._start_web(addr)]
+            audit_chain_verify.dispatch("demo worker")
+            self._wait_for_web(addr, children)
+            self.stdout.write("Sending the demo datasets through the pipeline (upload, scan, conversion to DICOM, "
+                              "review, publication); this takes a minute or two ...")
+            submissions = demo_submissions(base_url=f"http://{addr}")
+            exports = demo_public_exports_wait()
+            self._announce(addr, accounts, exports)
+            self._announce_submissions(addr, submissions)
+            self._wait(children)
+        finally:
+            clamd.stop()
 
     def _start_worker(self) -> subprocess.Popen:
         log = open(settings.VAR_DIR / "worker.log", "ab")
@@ -71,6 +78,13 @@ class Command(BaseCommand):
 
     def _announce_submissions(self, addr: str, demo) -> None:
         out = self.stdout
+        out.write("Published by the pipeline from synthetic SVS and OME-TIFF uploads (see each submission's "
+                  "steps, times and the lossless flag on its review page):")
+        for submission in demo.published:
+            where = f"/datasets/{submission.dataset.accession}/" if submission.dataset_id else \
+                f"/submissions/{submission.pk}/review/"
+            out.write(f"  http://{addr}{where}  {submission.title} ({submission.get_state_display().lower()})")
+            out.write(f"      http://{addr}/submissions/{submission.pk}/review/  its pipeline steps")
         out.write("Ingestion (log in as steward, or as contributor):")
         if demo.awaiting:
             out.write(f"  http://{addr}/submissions/tickets/  the steward's queue: "
