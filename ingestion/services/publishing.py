@@ -107,6 +107,8 @@ def _published(submission: Submission, result: ImportResult) -> None:
             file_state_set(file=file, state=FileState.REMOVED,
                            message=f"converted to DICOM for {where}; the scanner file is not kept (policy), so its "
                                    f"inbox copy {file.storage_name} (SHA256 {file.computed_sha256}) is deleted")
+    # Their inbox objects go with the rest (derived_object_names); the facts stay on the jobs.
+    submission.image_jobs.update(thumbnail_name="", preview_name="")
     submission_transition(submission=submission, action="publish_done", message=f"Published as {where}.")
     transaction.on_commit(lambda: inbox_objects_delete(names), robust=True)
 
