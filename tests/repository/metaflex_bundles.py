@@ -94,9 +94,13 @@ class BundleBuilder:
     """A small valid bundle: 1 being, case, specimen, block, 2 slides, 2 stainings, 2 images,
     1 annotation, 1 observer, 2 observations, plus policy, REMS, organisation and landing page."""
 
-    def __init__(self, base: Path, *, clinical: bool = True, name: str = "DATASET_test") -> None:
+    def __init__(self, base: Path, *, clinical: bool = True, name: str = "DATASET_test",
+                 slides: bool = False) -> None:
+        """`slides`: each image is a small synthetic Aperio SVS (for the pipeline to convert), not a
+        header-only DICOM instance."""
         self.root = Path(base) / name
         self.clinical = clinical
+        self.slides = slides
         self.trees: dict[str, etree._Element] = {}
         self.root.mkdir(parents=True)
         self._build()
@@ -196,10 +200,20 @@ class BundleBuilder:
                   E("SLIDE", ref("CREATED_FROM_REF", "block1"), ref("STAINING_INFORMATION_REF", "stain-ihc"),
                     attrs(), alias="slide2"))
 
+    def _image_file(self, alias: str) -> etree._Element:
+        if not self.slides:
+            rel = f"IMAGES/IMAGE_{alias}/{alias}.dcm"
+            return self.file_el(rel, dicom_stub(rel, SCANNER), "dcm")
+        from repository.synthetic.svs import write_svs
+
+        rel = f"IMAGES/IMAGE_{alias}/{alias}.svs"
+        (self.root / rel).parent.mkdir(parents=True, exist_ok=True)
+        write_svs(self.root / rel, width=768, height=512, seed=len(alias))
+        return self.file_el(rel, (self.root / rel).read_bytes(), "dcm")
+
     def _image(self, alias: str, slide: str) -> etree._Element:
-        rel = f"IMAGES/IMAGE_{alias}/{alias}.dcm"
         return E("IMAGE", ref("IMAGE_OF", slide), E("IMAGE_TYPE", E("WSI_IMAGE")),
-                 E("FILES", self.file_el(rel, dicom_stub(rel, SCANNER), "dcm")),
+                 E("FILES", self._image_file(alias)),
                  attrs(s_attr("scanner_manufacturer", "Acme"), s_attr("scanner_model", "Scan 3000"),
                        s_attr("scanner_software_versions", "1.2.3"),
                        s_attr("acquisition_datetime", "2024-05-01T13:45:00"),
