@@ -133,7 +133,7 @@ def step_retry(*, step: PipelineStep, actor) -> None:
         if file.state == FileState.ERROR:
             file_state_set(file=file, state=back_to, actor=actor, message=f"retry of {step.name}")
     audit_record(actor=actor, action="pipeline.step_retry", target=_submission(step),
-                 details={"step": step.name, "step_id": step.pk})
+                 detail={"step": step.name, "step_id": step.pk})
     step_queue(step, message=f"retried by {actor}")
 
 

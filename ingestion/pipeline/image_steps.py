@@ -32,11 +32,16 @@ def _spool_sources(job: ImageJob, work: Path) -> tuple[Path, list[Path]]:
     storage, root, paths = storage_for("inbox"), work / "src", []
     listed = {f["filename"]: f for f in job.plan.get("files", [])}
     for file in _sources(job):
-        expected = listed.get(file.path, {}).get("unencrypted_checksum")
+        # The plan is canonical: an encrypted file is described by its plaintext's checksum.
+        entry = listed.get(file.path, {})
+        expected = entry.get("unencrypted_checksum") or entry.get("checksum")
         if file.plain_name and expected and file.plain_sha256 != expected:
             raise UserError(f"{file.path}: the decrypted file has SHA256 {file.plain_sha256}, but its "
                             f"unencrypted_checksum says {expected}; correct the unencrypted_checksum (the SHA256 "
                             "of the file before encryption) or upload the file again.")
+        if not file.plain_name and expected and file.computed_sha256 and file.computed_sha256 != expected:
+            raise UserError(f"{file.path}: the file has SHA256 {file.computed_sha256}, but the metadata says "
+                            f"{expected}; correct the checksum or upload the file again.")
         name = file.plain_name or file.storage_name
         size = file.size
         paths.append(spool(storage, name, root / file.path, size=size, what=file.path))

@@ -26,17 +26,6 @@ from tests.ingestion.review_fixtures import *  # noqa: F401,F403
 pytestmark = [pytest.mark.clamd, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def eager(settings, clamd_server):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.CELERY_TASK_EAGER_PROPAGATES = False
-    from bigpicture.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
 @pytest.mark.parametrize("image_files", ["svs", "ome"])
 def test_scanner_files_become_deidentified_dicom_and_are_published(image_files, storage_backend, eager, tmp_path,
                                                                    submission, contributor, steward):
