@@ -69,6 +69,8 @@ def test_scanner_files_become_deidentified_dicom_and_are_published(image_files, 
         (folder / f"{n}.dcm").write_bytes(storage_backend.read(key))
     header = pydicom.dcmread(folder / "0.dcm", stop_before_pixels=True)
     assert header.PatientIdentityRemoved == "YES" and header.PatientName != FAKE_PATIENT
+    # The MetaFleX slide record became the DICOM slide, its alias pseudonymised (not wsidicom's "Unknown").
+    assert str(header.ContainerIdentifier).startswith("P1-")
     with WsiDicom.open(folder) as slide:
         assert slide.size.width > 0
     needles = [FAKE_PATIENT.encode(), FAKE_PATIENT.replace("^", " ").encode(), *(b.encode() for b in barcodes)]

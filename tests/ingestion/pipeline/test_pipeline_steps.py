@@ -109,6 +109,8 @@ def test_a_steward_retries_a_failed_step_from_the_review_page(eager, local_stora
     page = client.get(reverse("ingestion:detail", args=[submission.pk])).content.decode()
     assert "disk on fire" in page and "Retry" not in page  # contributors see it, stewards act
     assert client.post(reverse("ingestion:step_retry", args=[submission.pk, step.pk])).status_code == 403
+    api = client.get(f"/api/v1/submissions/{submission.pk}/pipeline/").json()
+    assert {s["name"]: s["state"] for s in api["images"][0]["steps"]}["extract"] == "failed"
 
     monkeypatch.undo()  # the disk is fixed
     client.force_login(steward)
