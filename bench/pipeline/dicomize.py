@@ -29,8 +29,9 @@ def vmhwm_kib(pid: str = "self") -> int:
 def main(source: Path, out_dir: Path) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    created = WsiDicomizer.convert(source, output_path=out_dir, workers=DEFAULT_WORKERS, chunk_size=CHUNK_TILES,
-                                   preferred_source=OpenTileSource, include_label=False, include_overview=False)
+    created = WsiDicomizer.convert(source, output_path=out_dir, workers=DEFAULT_WORKERS,
+                                   chunk_size=CHUNK_TILES, preferred_source=OpenTileSource,
+                                   include_label=False, include_overview=False)
     seconds = time.perf_counter() - started
     paths = [Path(p) for p in created]
     return {"seconds": seconds, "peak_rss_mib": vmhwm_kib() / 1024, "instances": len(paths),

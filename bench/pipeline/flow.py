@@ -26,10 +26,10 @@ IMAGE_STEP_NAMES = ("identify", "convert", "deidentify", "extract", "handover")
 
 
 def bundle_with_slide(folder: Path, slide: CachedSlide) -> tuple[Path, str]:
-    """A valid bundle whose one IMAGE file is `slide` (hard-linked); returns (bundle, the SVS's bundle path)."""
+    """A valid bundle whose one IMAGE file is `slide` (hard-linked); returns (bundle, its SVS's path)."""
     shutil.rmtree(folder, ignore_errors=True)
-    spec = BundleSpec(alias="bench-pipeline", title="Pipeline benchmark slide", short_name="BENCH", clinical=True,
-                      cases=1, seed=8, image_files="svs", slide_width=1024, slide_height=768,
+    spec = BundleSpec(alias="bench-pipeline", title="Pipeline benchmark slide", short_name="BENCH",
+                      clinical=True, cases=1, seed=8, image_files="svs", slide_width=1024, slide_height=768,
                       description="One big synthetic slide for the pipeline benchmark.")
     bundle = write_synthetic_bundle(folder, spec)
     (small,) = bundle.rglob("*.svs")
@@ -87,20 +87,22 @@ def _step_times(step: PipelineStep) -> dict:
 class PipelineRun:
     """The people, the submission and its upload; then the waits, and what the step rows say."""
 
-    def __init__(self, worker: ManagedProcess, folder: Path, slide: CachedSlide, spec: SlideSpec):
+    def __init__(self, worker: ManagedProcess | None, folder: Path, slide: CachedSlide, spec: SlideSpec):
         from access.roles import Role
         from access.services import organisation_create, user_create
 
         self.worker, self.slide, self.spec = worker, slide, spec
         self.bundle, self.svs_path = bundle_with_slide(folder, slide)
         run = uuid.uuid4().hex[:8]
-        organisation = organisation_create(name=f"Bench pipeline {run}", slug=f"bench-pipeline-{run}", country="SE")
+        organisation = organisation_create(name=f"Bench pipeline {run}", slug=f"bench-pipeline-{run}",
+                                           country="SE")
         self.contributor = user_create(username=f"bench-contributor-{run}", email=f"c-{run}@example.org",
                                        password=None, organisation=organisation, roles=(Role.CONTRIBUTOR,))
         self.submission = Submission.objects.create(organisation=organisation, created_by=self.contributor,
                                                     title="Pipeline benchmark", changelog="Benchmark run.")
         _purge_queues()
-        self.ready_seconds = worker_ready(worker)
+        # No worker: the tasks run eagerly in this process (bench/pipeline/profile.py).
+        self.ready_seconds = worker_ready(worker) if worker is not None else 0.0
 
     def _wait(self, done, timeout: float, what: str) -> Submission:
         deadline = time.monotonic() + timeout
@@ -108,18 +110,19 @@ class PipelineRun:
             submission = Submission.objects.get(pk=self.submission.pk)
             if done(submission):
                 return submission
-            if not self.worker.alive:
+            if self.worker is not None and not self.worker.alive:
                 break
             time.sleep(0.5)
         steps = "\n".join(f"  {s.name} {s.state} {s.message}" for s in self._steps())
-        raise RuntimeError(f"{what} did not finish within {timeout:.0f} s\n{steps}\n{self.worker.log_tail()}")
+        log = self.worker.log_tail() if self.worker is not None else ""
+        raise RuntimeError(f"{what} did not finish within {timeout:.0f} s\n{steps}\n{log}")
 
     def _steps(self):
         return (PipelineStep.objects.filter(file__submission=self.submission)
                 | PipelineStep.objects.filter(job__submission=self.submission)).order_by("pk")
 
     def upload_and_scan(self, timeout: float) -> None:
-        """Every bundle file into the inbox and to the pipeline; wait until the worker has scanned them all."""
+        """Every bundle file into the inbox and to the pipeline; wait until the worker has scanned them."""
         from tests.ingestion.pipeline.pipeline_kit import bundle_uploaded
 
         bundle_uploaded(self.submission, self.bundle)
@@ -128,7 +131,8 @@ class PipelineRun:
         def scanned(_submission) -> bool:
             states = set(files.values_list("state", flat=True))
             if FileState.ERROR in states:
-                raise RuntimeError(f"a file failed its steps: {list(files.values_list('path', 'state', 'message'))}")
+                failed = list(files.values_list("path", "state", "message"))
+                raise RuntimeError(f"a file failed its steps: {failed}")
             return states == {FileState.SCANNED}
 
         self._wait(scanned, timeout, "the file steps")
@@ -155,7 +159,8 @@ class PipelineRun:
         return {
             "worker_ready_seconds": self.ready_seconds,
             "image_chain_seconds": _seconds(image["identify"].queued_at, image["handover"].finished_at),
-            "convert_to_handover_seconds": _seconds(image["convert"].queued_at, image["handover"].finished_at),
+            "convert_to_handover_seconds": _seconds(image["convert"].queued_at,
+                                                    image["handover"].finished_at),
             "image_steps": {name: _step_times(image[name]) for name in IMAGE_STEP_NAMES},
             "file_steps": {**{name: _step_times(files[name]) for name in FILE_STEP_NAMES},
                            "chain_seconds": _seconds(files["verify"].queued_at, files["scan"].finished_at)},

@@ -1,4 +1,5 @@
-"""The pipeline benchmark's big synthetic SVS, written once and kept in a cache folder keyed by its parameters.
+"""The pipeline benchmark's big synthetic SVS, written once and kept in a cache folder keyed by its
+parameters.
 
 Writing a 40,000 x 40,000 slide takes minutes, so reruns reuse it: the file is written under a
 temporary name and renamed into place with its SHA-256 beside it (`<key>.svs.sha256`), so a killed
