@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -34,7 +35,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import BinaryIO, TypeVar
 
 from django.conf import settings
@@ -210,13 +211,59 @@ def object_stage(*, area: str, name: str, source: BinaryIO, sha256: str | None =
     writes = _writes_in_scope()
     storage = storage_for(area)
     reader = _HashingReader(source)
-    staged = storage.save(f"{STAGING}/{uuid.uuid4().hex}{PurePosixPath(name).suffix}", File(reader))
+    staged = storage.save(_staging_key(name), File(reader))
     obj = StagedObject(area=area, staged=staged, name=name, sha256=reader.sha256.hexdigest(), size=reader.size)
-    if sha256 is not None and obj.sha256 != sha256:
-        storage.delete(staged)
+    return _staged(writes, storage, obj, expected=sha256)
+
+
+def file_stage(*, area: str, name: str, path: Path) -> StagedObject:
+    """`object_stage` of a local file the caller owns and no longer changes (a conversion's output).
+
+    On local storage on the same filesystem the file is hard-linked to its staging key and hashed
+    there, never copied; elsewhere it is copied as `object_stage` does.
+    """
+    storage = storage_for(area)
+    if not isinstance(storage, FileSystemStorage):
+        with open(path, "rb") as handle:
+            return object_stage(area=area, name=name, source=handle)
+    writes = _writes_in_scope()
+    staged = _staging_key(name)
+    target = Path(storage.path(staged))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(path, target)
+    except OSError:  # another filesystem (or no hard links): copy
+        with open(path, "rb") as handle:
+            return object_stage(area=area, name=name, source=handle)
+    if storage.file_permissions_mode is not None:
+        os.chmod(target, storage.file_permissions_mode)
+    sha256, size = _file_digest(target)
+    obj = StagedObject(area=area, staged=staged, name=name, sha256=sha256, size=size)
+    return _staged(writes, storage, obj)
+
+
+def _staging_key(name: str) -> str:
+    return f"{STAGING}/{uuid.uuid4().hex}{PurePosixPath(name).suffix}"
+
+
+def _file_digest(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb", buffering=0) as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _staged(writes: StagedWrites | None, storage, obj: StagedObject, *,
+            expected: str | None = None) -> StagedObject:
+    """A staged object: deleted when it is not the `expected` bytes; moved at once outside any
+    transaction, else handed to the block's writes."""
+    if expected is not None and obj.sha256 != expected:
+        storage.delete(obj.staged)
         raise ContentMismatch(sha256=obj.sha256, size=obj.size)
     if writes is None:
-        object_move(storage, staged, name)
+        object_move(storage, obj.staged, obj.name)
     else:
         writes.add([obj])
     return obj

@@ -9,16 +9,18 @@ published bundle lists them in the IMAGE's FILES (`ingestion.services.bundle`).
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pydicom
 from django.db import transaction
 
 from bigpicture.errors import PermanentError, TransientError, UserError
-from bigpicture.staging import object_stage
+from bigpicture.staging import file_stage, object_stage
 from bigpicture.storage import storage_for
 from ingestion.models import ConvertedFile, ImageJob, PipelineStep
 from ingestion.pipeline.runner import Outcome
+from ingestion.pipeline.steps import StepState
 from ingestion.pipeline.workdir import spool
 from ingestion.states import LIVE_FILE_STATES
 
@@ -76,11 +78,10 @@ def convert(step: PipelineStep, work: Path) -> Outcome:
     from ingestion.pipeline.deid import JobDeid
     from ingestion.slides.convert import convert as slide_convert
     from ingestion.slides.dicom_check import dicom_wsi_problems
-    from ingestion.slides.identify import identify as slide_identify
 
     job = step.job
     target, paths = _spool_sources(job, work)
-    fmt = slide_identify(target, name=_label(job))
+    fmt = _identified(job, target)
     if fmt.kind == "dicom":
         problems = dicom_wsi_problems(paths, name=_label(job))
         if problems:
@@ -98,6 +99,20 @@ def convert(step: PipelineStep, work: Path) -> Outcome:
     return Outcome(details=details, message=f"{len(outputs)} DICOM instance(s), {kind}",
                    commit=lambda: _outputs_replace(job, outputs, lossless=conversion.lossless,
                                                    lossy_ratio=conversion.lossy_ratio))
+
+
+def _identified(job: ImageJob, target: Path):
+    """The format the identify step found, as its row records it (a job's files do not change: a changed
+    bundle makes a new job); identified again only when the row lacks it."""
+    from ingestion.slides.identify import SlideFormat
+    from ingestion.slides.identify import identify as slide_identify
+
+    details = PipelineStep.objects.filter(job=job, name="identify", state=StepState.DONE).values_list(
+        "details", flat=True).first() or {}
+    names = [field.name for field in dataclasses.fields(SlideFormat)]
+    if all(name in details for name in names):
+        return SlideFormat(**{name: details[name] for name in names})
+    return slide_identify(target, name=_label(job))
 
 
 def deidentify(step: PipelineStep, work: Path) -> Outcome:
@@ -163,8 +178,7 @@ def _stage_outputs(job: ImageJob, instances: list[Path]) -> list[dict]:
     for (role, _width), path in described:
         counts[role] = counts.get(role, 0) + 1
         filename = f"{stem}-{role.lower()}-{counts[role]}.dcm"
-        with open(path, "rb") as handle:
-            staged = object_stage(area="inbox", name=f"{_job_folder(job)}/{filename}", source=handle)
+        staged = file_stage(area="inbox", name=f"{_job_folder(job)}/{filename}", path=path)
         outputs.append({"staged": staged, "role": role, "path": f"{folder}/{filename}"})
     return outputs
 
