@@ -73,6 +73,7 @@ _WANTED = {
     0x00081090: ("ManufacturerModelName", "LO"), 0x00181020: ("SoftwareVersions", "LO"),
     0x00280010: ("Rows", "US"), 0x00280011: ("Columns", "US"),
     0x00480006: ("TotalPixelMatrixColumns", "UL"), 0x00480007: ("TotalPixelMatrixRows", "UL"),
+    0x00280303: ("LongitudinalTemporalInformationModified", "CS"),
     0x52009229: ("SharedFunctionalGroupsSequence", "SQ"),
 }
 _TRANSFER_SYNTAX = 0x00020010
@@ -131,6 +132,15 @@ def _values(element, little: bool) -> list:
 def _text(elements: dict, tag: int, little: bool) -> str | None:
     text = "; ".join(v for v in _values(elements[tag], little) if v) if tag in elements else ""
     return sys.intern(text) if text else None  # the same scanner on 65k images: keep one string
+
+
+# What writers put in type 1 attributes they know nothing of (wsidicom writes "Unknown").
+_PLACEHOLDERS = frozenset({"unknown", "none", "n/a", "na", "-"})
+
+
+def _known(elements: dict, tag: int, little: bool) -> str | None:
+    text = _text(elements, tag, little)
+    return None if text is None or text.strip().lower() in _PLACEHOLDERS else text
 
 
 def _int(elements: dict, tag: int, little: bool) -> int | None:
@@ -198,10 +208,12 @@ def read_header(handle: IO[bytes], head: bytes) -> FileFacts:
         image_type = _values(elements[0x00080008], little) if 0x00080008 in elements else []
         width, height = _int(elements, 0x00480006, little), _int(elements, 0x00480007, little)
         tile_width, tile_height = _int(elements, 0x00280011, little), _int(elements, 0x00280010, little)
+        # De-identified instances say when their dates are dummies (PS3.15 E.3.6): not a fact then.
+        dates_removed = (_text(elements, 0x00280303, little) or "").upper() == "REMOVED"
         facts = ImageFacts(
-            manufacturer=_text(elements, 0x00080070, little), model=_text(elements, 0x00081090, little),
-            software_versions=_text(elements, 0x00181020, little),
-            acquisition_datetime=dicom_datetime_iso(_text(elements, 0x0008002A, little)),
+            manufacturer=_known(elements, 0x00080070, little), model=_known(elements, 0x00081090, little),
+            software_versions=_known(elements, 0x00181020, little),
+            acquisition_datetime=None if dates_removed else dicom_datetime_iso(_text(elements, 0x0008002A, little)),
             tile_width=tile_width, tile_height=tile_height, width=width, height=height, um_per_px=um_per_px)
     except DicomError:
         raise

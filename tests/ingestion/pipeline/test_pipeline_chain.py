@@ -55,6 +55,9 @@ def test_scanner_files_become_deidentified_dicom_and_are_published(image_files, 
     published = ImageFile.objects.filter(image__version=submission.version)
     assert {f.filename for f in published} == {o.path for o in outputs}
     assert all(f.filetype == "dcm" for f in published)
+    # The facts filled in from the headers are real ones: no de-identification dummy date, no placeholder.
+    facts = str(published[0].image.attributes)
+    assert "base_layer_dimensions" in facts and "1900-01-01" not in facts and "Unknown" not in facts
     source = next(f for f in files if f.path.endswith((".svs", ".tiff")))
     source.refresh_from_db()
     assert source.state == FileState.REMOVED and "not kept" in source.events.last().message
