@@ -210,3 +210,37 @@ def test_steps_retry_through_an_s3_outage_and_the_submission_reaches_review(cele
     assert not events.filter(to_state="failed").exists()
     assert set(steps.values_list("state", flat=True)) <= {"done", "skipped"}
     _no_leftovers(storage_backend, submission)
+
+
+@s3_only
+def test_an_s3_outage_while_outputs_move_into_place_is_recovered(celery_worker, clamd_server, storage_backend,
+                                                                  s3_server, tmp_path, submission, contributor):
+    """The outage starts right after a step committed, before its staged outputs reached their names:
+    the moves fail and wait in the journal, and the next step, which reads them, must still get them."""
+    from bigpicture.models import StorageJournal
+
+    dsa_signed(submission.organisation)
+    bundle = slide_bundle(tmp_path / "bundle", seed=49, size=(512, 384))
+    host, port = s3_server.removeprefix("http://").split(":")
+    proxy = FaultyProxy(host, int(port))
+    worker = celery_worker(AWS_S3_ENDPOINT_URL=proxy.url, AWS_MAX_ATTEMPTS="1")
+    try:
+        bundle_uploaded(submission, bundle)
+        waited(lambda: set(submission.files.values_list("state", flat=True)) == {FileState.SCANNED}, timeout=60,
+               what="every file scanned", log=_log(submission, worker))
+        submission_transition(submission=submission, action="submit", actor=contributor)
+        waited(lambda: StorageJournal.objects.exists(), timeout=60, what="a step's moves under way",
+               log=_log(submission, worker), interval=0.002)
+        proxy.failing.set()
+        time.sleep(3)
+        stuck = StorageJournal.objects.count()
+        proxy.failing.clear()
+        review = _reviewed(submission, worker)
+    finally:
+        proxy.failing.clear()
+        proxy.close()
+    assert stuck, "the outage should have caught a step's moves (the journal row stays while they fail)"
+    assert review.state == SubmissionState.AWAITING_REVIEW, review.events.last().message
+    assert "finished the committed move" in worker.log()  # by the step that needed it, not by the hourly sweep
+    assert not StorageJournal.objects.exists()
+    _no_leftovers(storage_backend, submission)
