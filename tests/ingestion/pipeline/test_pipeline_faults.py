@@ -118,6 +118,7 @@ def test_a_pool_process_killed_mid_conversion_leaves_one_set_of_outputs(celery_w
 
     review = _reviewed(submission, worker)
     assert review.state == SubmissionState.AWAITING_REVIEW, review.events.last().message
+    assert set(submission.files.values_list("state", flat=True)) == {FileState.READY}
     convert.refresh_from_db()
     assert convert.state == "done" and convert.attempts == 2, steps_text(submission)
     runs = StepEvent.objects.filter(step=convert, to_state="running").count()
