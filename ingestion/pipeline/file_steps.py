@@ -16,7 +16,7 @@ from bigpicture.staging import object_stage
 from bigpicture.storage import storage_for
 from ingestion.models import PipelineStep, Submission, SubmissionFile
 from ingestion.pipeline.runner import Outcome, StepFailure
-from ingestion.pipeline.workdir import spool
+from ingestion.pipeline.workdir import committed_move_finish, spool
 from ingestion.services.verification import checksum_problem, twin_of
 from ingestion.states import Failure
 from ingestion.uploads import backend_for_inbox, upload_of
@@ -102,6 +102,7 @@ def scan(step: PipelineStep, work: Path) -> Outcome:
         with object_reader(storage_for("inbox"), name) as stream:
             verdict = scan_file(stream, name=file.path, size=size)
     except FileNotFoundError:
+        committed_move_finish(name)  # a plaintext whose move storage failed after the commit: there on the retry
         raise TransientError(f"{file.path}: its bytes are not in the inbox (yet); retrying.") from None
     if not verdict.clean:
         raise MalwareFound(file, verdict.signature or "unknown signature")

@@ -46,7 +46,10 @@ def _spool_sources(job: ImageJob, work: Path) -> tuple[Path, list[Path]]:
                             f"{expected}; correct the checksum or upload the file again.")
         name = file.plain_name or file.storage_name
         size = file.size
-        paths.append(spool(storage, name, root / file.path, size=size, what=file.path))
+        try:
+            paths.append(spool(storage, name, root / file.path, size=size, what=file.path))
+        except FileNotFoundError:
+            raise TransientError(f"{file.path}: its bytes are not in the inbox (yet); retrying.") from None
     if not paths:
         raise UserError(f"IMAGE {job.image_alias} has none of its files in the inbox; upload them.")
     return (paths[0] if len(paths) == 1 else _common_folder(paths)), paths
@@ -204,13 +207,15 @@ def _outputs_replace(job: ImageJob, outputs: list[dict], *, lossless: bool, loss
 
 
 def _spool_outputs(job: ImageJob, work: Path) -> list[Path]:
-    storage = storage_for("inbox")
-    try:
-        return [spool(storage, output.storage_name, work / "outputs" / Path(output.path).name, size=output.size,
-                      what=output.path) for output in job.outputs.all()]
-    except FileNotFoundError as missing:
-        # Committed, but its move into place has not finished (or a crash left it to the storage sweep).
-        raise TransientError(f"{_label(job)}: an output is not in place yet ({missing.filename}); retrying.") from None
+    storage, paths = storage_for("inbox"), []
+    for output in job.outputs.all():
+        try:
+            paths.append(spool(storage, output.storage_name, work / "outputs" / Path(output.path).name,
+                               size=output.size, what=output.path))
+        except FileNotFoundError:
+            # Committed, but its move into place is under way (or its process died; the sweep finishes it).
+            raise TransientError(f"{_label(job)}: its output {output.path} is not in place yet; retrying.") from None
+    return paths
 
 
 def _stage_bytes(name: str, data: bytes, temp: Path) -> str:

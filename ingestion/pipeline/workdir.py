@@ -20,7 +20,9 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 
 from bigpicture.errors import TransientError
+from bigpicture.models import StorageJournal
 from bigpicture.objects import object_chunks
+from bigpicture.staging import journal_complete
 
 logger = logging.getLogger(__name__)
 
@@ -67,8 +69,31 @@ def room_check(size: int, what: str) -> None:
 
 
 def spool(storage, name: str, target: Path, *, size: int, what: str) -> Path:
-    """Put the object `name` at `target`: a hard link on local storage, else a streamed download."""
+    """Put the object `name` at `target`: a hard link on local storage, else a streamed download.
+    An object whose committed move into place is still in the storage journal is moved first."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return _spool(storage, name, target, size=size, what=what)
+    except FileNotFoundError:
+        if not committed_move_finish(name):
+            raise
+    return _spool(storage, name, target, size=size, what=what)
+
+
+def committed_move_finish(name: str) -> bool:
+    """Do now the moves of committed journal rows that name `name`: storage failed right after a step
+    committed, and the moves would otherwise wait for the storage sweep. True if they were done."""
+    pks = [pk for pk, moves in StorageJournal.objects.values_list("pk", "moves")
+           if any(move["name"] == name for move in moves)]
+    if not pks:
+        return False
+    moved, failed = journal_complete(pks=pks, verify=True)
+    if moved:
+        logger.info("pipeline: finished the committed move of %s (left by a storage failure)", name)
+    return moved > 0 and failed == 0
+
+
+def _spool(storage, name: str, target: Path, *, size: int, what: str) -> Path:
     if isinstance(storage, FileSystemStorage):
         try:
             os.link(storage.path(name), target)

@@ -68,9 +68,8 @@ def settled(submission: Submission, *, states, timeout: float = 240, log=lambda:
     deadline = time.monotonic() + timeout
     while (current := Submission.objects.get(pk=submission.pk)).state not in states:
         if time.monotonic() > deadline:
-            steps = "\n".join(f"  {s.name} {s.state} {s.message}" for s in PipelineStep.objects.filter(
-                file__submission=submission) | PipelineStep.objects.filter(job__submission=submission))
-            raise AssertionError(f"submission still {current.state} after {timeout}s\n{steps}\n{log()}")
+            raise AssertionError(f"submission still {current.state} after {timeout}s\n{steps_text(submission)}\n"
+                                 f"{log()}")
         time.sleep(0.3)
     return current
 
@@ -85,3 +84,80 @@ def stored_bytes_contain(storage_under_test, areas, needles: list[bytes]) -> lis
         lowered = data.lower()
         hits += [f"{key}: {needle!r}" for needle in needles if needle.lower() in lowered]
     return hits
+
+
+def bundle_image(bundle: Path) -> Path:
+    """The one image file of a `slide_bundle` (one case, one slide)."""
+    (path,) = (p for p in (bundle / "IMAGES").rglob("*") if p.is_file())
+    return path
+
+
+def image_replaced(bundle: Path, data: bytes, *, suffix: str | None = None) -> str:
+    """Put `data` in place of the bundle's image file (renamed to `suffix` if given) and list it so in
+    METADATA/image.xml (name and SHA-256), as a contributor's tool would; returns its bundle path."""
+    old = bundle_image(bundle)
+    new = old.with_name(old.name.split(".")[0] + suffix) if suffix else old
+    old_sha256 = hashlib.sha256(old.read_bytes()).hexdigest()
+    old.unlink()
+    new.write_bytes(data)
+    listing = bundle / "METADATA" / "image.xml"
+    old_name, new_name = (p.relative_to(bundle).as_posix() for p in (old, new))
+    text = listing.read_text()
+    assert old_name in text and old_sha256 in text
+    listing.write_text(text.replace(f'"{old_name}"', f'"{new_name}"')
+                       .replace(old_sha256, hashlib.sha256(data).hexdigest()))
+    return new_name
+
+
+def steps_of(submission: Submission):
+    return (PipelineStep.objects.filter(file__submission=submission)
+            | PipelineStep.objects.filter(job__submission=submission)).order_by("pk")
+
+
+def steps_text(submission: Submission) -> str:
+    return "\n".join(f"  {s.name} {s.state} {s.message}" for s in steps_of(submission))
+
+
+def waited(condition, *, timeout: float, what: str, log=lambda: "", interval: float = 0.2):
+    """Poll `condition()` until it returns something true, and return that."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout}s\n{log()}")
+        time.sleep(interval)
+    return result
+
+
+def named_objects(submission: Submission) -> set[str]:
+    """The inbox objects (as `inbox/name`) the submission's rows name: live uploads and what the
+    pipeline made for them."""
+    from ingestion.selectors import derived_object_names
+    from ingestion.states import LIVE_FILE_STATES
+
+    names = list(submission.files.filter(state__in=sorted(LIVE_FILE_STATES)).values_list("storage_name", flat=True))
+    return {f"inbox/{name}" for name in names + derived_object_names(submission)}
+
+
+def ct_slice_dicom() -> bytes:
+    """A small, valid DICOM CT image: DICOM, but no whole-slide image."""
+    import io
+
+    import numpy as np
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
+
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID, meta.MediaStorageSOPInstanceUID = CTImageStorage, generate_uid()
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds = Dataset()
+    ds.file_meta = meta
+    ds.SOPClassUID, ds.SOPInstanceUID = CTImageStorage, meta.MediaStorageSOPInstanceUID
+    ds.StudyInstanceUID, ds.SeriesInstanceUID = generate_uid(), generate_uid()
+    ds.Modality, ds.PatientName, ds.PatientID = "CT", FAKE_PATIENT, "BP-DEMO-CT"
+    ds.Rows = ds.Columns = 16
+    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 12, 11, 0
+    ds.PixelData = np.arange(256, dtype=np.uint16).reshape(16, 16).tobytes()
+    out = io.BytesIO()
+    ds.save_as(out, enforce_file_format=True)
+    return out.getvalue()
