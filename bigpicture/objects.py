@@ -145,3 +145,14 @@ def uploads_abort(storage: Storage, folder: str, *, before: datetime) -> int:
                                               UploadId=upload["UploadId"])
                 aborted += 1
     return aborted
+
+
+_THROTTLED = {"SlowDown", "Throttling", "ThrottlingException", "RequestTimeout", "RequestTimeTooSkewed",
+              "InternalError", "ServiceUnavailable"}
+
+
+def storage_error_transient(error: ClientError) -> bool:
+    """S3 answers worth retrying: 5xx, throttling and timeouts (a 403 or a 404 is not)."""
+    response = error.response or {}
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+    return status >= 500 or response.get("Error", {}).get("Code") in _THROTTLED

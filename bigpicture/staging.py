@@ -87,8 +87,8 @@ class StagedWrites:
         self.detached = detached
         self._objects: list[StagedObject] = []
         self._lock = threading.Lock()
-        # Run once the block's objects are at their names (after the commit and the moves).
-        self.after_moves: list[Callable[[], None]] = []
+        # (callback, robust) to run once the block's objects are at their names (after commit and moves).
+        self.after_moves: list[tuple[Callable[[], None], bool]] = []
 
     def add(self, objects: Iterable[StagedObject]) -> None:
         with self._lock:
@@ -158,15 +158,15 @@ def staged_adopt(writes: StagedWrites) -> None:
     scope.after_moves.extend(writes.after_moves)
 
 
-def after_storage(callback: Callable[[], None]) -> None:
+def after_storage(callback: Callable[[], None], *, robust: bool = False) -> None:
     """Run `callback` once the current transaction has committed and its staged objects are in place
     (a task that reads them must not be sent before): after the enclosing staged_atomic block's moves,
-    else like `transaction.on_commit`."""
+    else like `transaction.on_commit` (`robust`: an error is logged, not raised)."""
     writes = _current.get()
     if writes is None or writes.detached or not transaction.get_connection().in_atomic_block:
-        transaction.on_commit(callback)
+        transaction.on_commit(callback, robust=robust)
     else:
-        writes.after_moves.append(callback)
+        writes.after_moves.append((callback, robust))
 
 
 def staging_pool(max_workers: int) -> ThreadPoolExecutor:
@@ -269,10 +269,10 @@ def _staged(writes: StagedWrites | None, storage, obj: StagedObject, *,
     return obj
 
 
-def _journal(objects: list[StagedObject], after_moves: list[Callable[[], None]] = ()) -> None:
+def _journal(objects: list[StagedObject], after_moves: list[tuple[Callable[[], None], bool]] = ()) -> None:
     if not objects:
-        for callback in after_moves:
-            transaction.on_commit(callback)
+        for callback, robust in after_moves:
+            transaction.on_commit(callback, robust=robust)
         return
     rows = StorageJournal.objects.bulk_create(
         StorageJournal(moves=[obj.as_json() for obj in objects[start:start + JOURNAL_CHUNK]])
@@ -280,8 +280,8 @@ def _journal(objects: list[StagedObject], after_moves: list[Callable[[], None]] 
     pks = [row.pk for row in rows]
     # robust: the data is committed whatever happens here; a failed move is left to the sweep.
     transaction.on_commit(lambda: journal_complete(pks=pks), robust=True)
-    for callback in after_moves:
-        transaction.on_commit(callback)
+    for callback, robust in after_moves:
+        transaction.on_commit(callback, robust=robust)
 
 
 def _discard(objects: list[StagedObject]) -> None:

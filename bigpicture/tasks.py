@@ -11,9 +11,17 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 
+from botocore.exceptions import (
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
 from celery import Task
 from django.db.models import F
 
@@ -21,6 +29,7 @@ from bigpicture import staging
 from bigpicture.celery import QUEUES, app
 from bigpicture.errors import PermanentError, TransientError
 from bigpicture.models import TaskDelivery
+from bigpicture.objects import storage_error_transient
 
 _PLAIN_TYPES = (int, str, float, bool, type(None), uuid.UUID)
 
@@ -90,13 +99,33 @@ def route_task(name, args, kwargs, options, task=None, **extra):
 app.conf.task_routes = (route_task,)
 
 
+_UNREACHABLE = (EndpointConnectionError, ConnectionClosedError, ConnectTimeoutError, ReadTimeoutError)
+
+
+def _storage_errors_classified(function: Callable) -> Callable:
+    """S3's 5xx and throttling answers become TransientError (retried with backoff); others stay as they are."""
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except ClientError as error:
+            if storage_error_transient(error):
+                raise TransientError(f"storage is unavailable for now: {error}") from error
+            raise
+        except _UNREACHABLE as error:
+            raise TransientError(f"storage is unreachable for now: {error}") from error
+
+    return run
+
+
 def portal_task(*, queue: str = "default", **options) -> Callable:
     """Declare a task on one of the named queues with the portal's guarantees."""
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}; expected one of {QUEUES}")
 
     def register(function: Callable) -> PortalTask:
-        task = app.task(base=PortalTask, **options)(function)
+        task = app.task(base=PortalTask, **options)(_storage_errors_classified(function))
         _ROUTES[task.name] = {"queue": queue}
         return task
 

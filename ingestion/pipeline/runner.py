@@ -22,6 +22,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from bigpicture.errors import PermanentError, TransientError, UserError
+from bigpicture.objects import storage_error_transient
 from bigpicture.staging import staged_adopt, staged_atomic, staged_work
 from ingestion.models import PipelineStep, StepEvent
 from ingestion.pipeline.steps import StepState
@@ -31,15 +32,6 @@ from ingestion.states import Failure
 logger = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS = (TransientError, BotoCoreError, ConnectionError, TimeoutError, DatabaseError)
-_THROTTLED = {"SlowDown", "Throttling", "ThrottlingException", "RequestTimeout", "RequestTimeTooSkewed",
-              "InternalError", "ServiceUnavailable"}
-
-
-def storage_error_transient(error: ClientError) -> bool:
-    """S3 answers worth retrying: 5xx, throttling and timeouts (a 403 or a 404 is not)."""
-    response = error.response or {}
-    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-    return status >= 500 or response.get("Error", {}).get("Code") in _THROTTLED
 
 
 @dataclass

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bigpicture.objects import object_reader, uploads_abort
-from bigpicture.staging import object_stage, staged_atomic
+from bigpicture.staging import after_storage, object_stage, staged_atomic
 from bigpicture.storage import storage_for
 from governance.services import audit_record
 from ingestion.models import FileEvent, Submission, SubmissionFile
@@ -72,6 +72,7 @@ def file_quarantine(file: SubmissionFile, reason: str, *, actor=None) -> FileEve
         audit_record(actor=actor, action="submission.file_quarantine", target=locked.submission,
                      detail={"file": str(locked.pk), "path": locked.path, "reason": reason, "sha256": staged.sha256})
         name = locked.storage_name
-        transaction.on_commit(lambda: inbox_objects_delete([name]), robust=True)
+        # After the copy has reached quarantine, so the file is never in neither place.
+        after_storage(lambda: inbox_objects_delete([name]), robust=True)
     file.state = locked.state
     return event

@@ -34,6 +34,17 @@ SPECIES_TAGS = ("species", "Animal_Species", "species")
 SEX = (("sex", "female"), ("Sex", "M"), ("gender", "Female"))
 
 
+def _svs_bytes(*, seed: int) -> bytes:
+    import tempfile
+
+    from repository.synthetic.svs import write_svs
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "slide.svs"
+        write_svs(path, width=768, height=512, seed=seed)
+        return path.read_bytes()
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -56,6 +67,7 @@ class OtherTool:
     observers: bool = True  # False: no observer.xml and no OBSERVER_REF (the XSDs allow both)
     long_values: bool = False  # a 600-character title, a 120-character VERSION, DATASET_TYPE many times
     encrypt_to: bytes | None = None  # a crypt4gh public key: data files are encrypted to it
+    slides: bool = False  # True: the images are the scanner's files (small synthetic SVS), for the pipeline
 
     # -- writing -----------------------------------------------------------------------------------
 
@@ -218,8 +230,13 @@ class OtherTool:
         rel = f"IMAGES/IMAGE_{alias}/{alias}.dcm"
         scanner = () if self.scanner_from_dicom else (
             self.string("scanner_manufacturer", SCANNER.manufacturer), self.string("scanner_model", SCANNER.model))
+        if self.slides:
+            rel = f"IMAGES/IMAGE_{alias}/{alias}.svs"
+            data = _svs_bytes(seed=case)
+        else:
+            data = dicom_stub(alias, SCANNER)
         return self.el("IMAGE", self.ref("IMAGE_OF", f"slide-{case}"), self.el("IMAGE_TYPE", self.el("WSI_IMAGE")),
-                       self.el("FILES", self.data_file(rel, dicom_stub(alias, SCANNER), "dcm")),
+                       self.el("FILES", self.data_file(rel, data, "dcm")),
                        self.attributes(*scanner), alias=alias)
 
     def observation(self, case: int) -> ET.Element:

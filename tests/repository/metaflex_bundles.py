@@ -208,7 +208,7 @@ class BundleBuilder:
 
         rel = f"IMAGES/IMAGE_{alias}/{alias}.svs"
         (self.root / rel).parent.mkdir(parents=True, exist_ok=True)
-        write_svs(self.root / rel, width=768, height=512, seed=len(alias))
+        write_svs(self.root / rel, width=768, height=512, seed=int(sha256(alias.encode())[:8], 16))
         return self.file_el(rel, (self.root / rel).read_bytes(), "dcm")
 
     def _image(self, alias: str, slide: str) -> etree._Element:

@@ -10,12 +10,12 @@ import time
 import pytest
 from crypt4gh.keys import get_public_key
 
-from ingestion.models import Submission
+from ingestion.models import PipelineStep, Submission
 from repository.synthetic.other_tool import OtherTool
 from tests.repository.crypt4gh_keys import key_files
 from tests.uploader.kit import upload
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.worker]
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.worker, pytest.mark.clamd]
 
 
 @pytest.fixture
@@ -25,15 +25,15 @@ def repository_key(settings, tmp_path):
     return secret, public
 
 
-def test_encrypted_bundle_uploads_and_validates_on_the_portal(live_server, settings, celery_worker, contributor,
-                                                             token, cache, repository_key, tmp_path):
+def test_encrypted_bundle_uploads_and_validates_on_the_portal(live_server, settings, clamd_server, celery_worker,
+                                                             contributor, token, cache, repository_key, tmp_path):
     secret, public = repository_key
     settings.INGESTION_PART_SIZE = 1 << 20
     celery_worker(INGESTION_PART_SIZE=str(1 << 20), CRYPT4GH_SECRET_KEY_FILE=str(secret), CRYPT4GH_PASSPHRASE="")
     tool = OtherTool(name="DATASET_sent_encrypted", alias="sent-encrypted", observers=False,
-                     encrypt_to=get_public_key(str(public)))
+                     encrypt_to=get_public_key(str(public)), slides=True)
     bundle = tool.write(tmp_path / "bundles")
-    assert any(p.read_bytes()[:8] == b"crypt4gh" for p in bundle.rglob("*.dcm"))
+    assert any(p.read_bytes()[:8] == b"crypt4gh" for p in bundle.rglob("*.svs"))
 
     run = upload(bundle, live_server.url, token, "--submit", "--json", cache=cache)
     assert run.code == 0, run.stdout + run.stderr
@@ -44,7 +44,8 @@ def test_encrypted_bundle_uploads_and_validates_on_the_portal(live_server, setti
     while submission.state not in ("awaiting_review", "uploading") and time.monotonic() < deadline:
         time.sleep(0.5)
         submission.refresh_from_db()
-    assert submission.state == "awaiting_review", submission.report.get("text")
+    steps = [(s.name, s.state, s.message) for s in PipelineStep.objects.filter(job__submission=submission)]
+    assert submission.state == "awaiting_review", (submission.state, steps, submission.events.last().message)
     assert submission.report["ok"] is True
 
 
