@@ -5,7 +5,8 @@ in memory; the big collections (images, samples, observations, ...) are
 re-streamed from disk each time they are iterated, so importing 65k images
 never holds them all at once. `canonical(entity)` is the form the repository
 stores: the profile's tags and values, image facts filled in from the DICOM
-headers, and encrypted files described by their plaintext (the archive keeps
+headers, the files of its folder for a submission's IMAGE that lists none
+(`filled_files`), and encrypted files described by their plaintext (the archive keeps
 the plaintext, so an export carries its checksum and re-imports unchanged).
 `iter_canonical(name)` streams that form: from the validator's spill when it
 kept one (`validate_bundle(..., spill=True)`), else parsed again.
@@ -41,6 +42,7 @@ class Bundle:
     context: str | None  # "clinical" | "non_clinical"
     counts: dict[str, int] = field(default_factory=dict)
     image_facts: dict[str, ImageFacts] = field(default_factory=dict)  # alias -> DICOM facts it lacks
+    filled_files: dict[str, list[FileEntry]] = field(default_factory=dict)  # alias -> its folder's files
     encrypted: dict[str, str] = field(default_factory=dict)  # filename -> SHA256 of the crypt4gh file sent
     sample_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # filename -> (width, height)
     secret_key: bytes | None = field(default=None, repr=False)
@@ -91,6 +93,8 @@ class Bundle:
 
     def canonical(self, entity: Entity) -> Entity:
         """The entity as the repository stores it (see the module docstring)."""
+        if entity.kind == "image" and not entity.files and entity.alias in self.filled_files:
+            entity = dataclasses.replace(entity, files=self.filled_files[entity.alias])
         entity = canonical_entity(entity, self.context, self.image_facts.get(entity.alias)
                                   if entity.kind == "image" else None)
         return plaintext_files(entity, self.encrypted)

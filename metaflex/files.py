@@ -32,6 +32,7 @@ from PIL import Image
 from .dicom import DICM, PREAMBLE, DicomError, FileFacts, read_header
 from .encryption import Crypt4GHReader, EncryptionError, Rewindable, is_encrypted
 from .schema import BUNDLE_FILES, CHECKSUM_RE, OPTIONAL_LAYOUT_FILES
+from .structure import FILES_TO_FILL
 from .types import Entity, FileEntry, Problem
 
 CHUNK = 1 << 20
@@ -121,8 +122,12 @@ class FileChecker:
                                      line=line, element=element, alias=entity.alias if entity else "",
                                      severity=severity))  # type: ignore[arg-type]
 
-    def check(self, entity: Entity, entry: FileEntry, element: str = "FILE") -> FileFacts | None:
-        """Check one listed file; for a DICOM file, return the facts its header gives."""
+    def check(self, entity: Entity, entry: FileEntry, element: str = "FILE", *, hashed: bool = False
+              ) -> FileFacts | None:
+        """Check one listed file; for a DICOM file, return the facts its header gives.
+
+        `hashed`: the checksum was just computed from the file (`fill`), so it is not read again for it.
+        """
         name = entry.filename
         pure = PurePosixPath(name)
         if not name or "\\" in name or pure.is_absolute() or (len(name) > 1 and name[1] == ":") \
@@ -160,8 +165,8 @@ class FileChecker:
                       f"{SAMPLE_IMAGE_MAX_BYTES:,}. Save a smaller preview.")
             return None
         # Bad checksum patterns are schema.pattern problems already.
-        head, actual = read_head_and_hash(path, digest=self.verify_checksums and bool(CHECKSUM_RE.match(
-            entry.checksum)))
+        head, actual = read_head_and_hash(path, digest=not hashed and self.verify_checksums and bool(
+            CHECKSUM_RE.match(entry.checksum)))
         if actual is not None and actual != entry.checksum:
             self._add("file.checksum", entity, entry.line, element,
                       f"{rel!r} has SHA256 {actual}, but the metadata says {entry.checksum}; re-upload the file "
@@ -256,6 +261,25 @@ class FileChecker:
             return
         self.sample_sizes[rel] = (width, height)
 
+    def fill(self, entity: Entity, line: int) -> list[FileEntry]:
+        """The FILE entries of an IMAGE that lists none (`structure.FILES_TO_FILL`, submissions only): the
+        files in its folder `image_folder(alias)`, each with its SHA256; the portal converts them and lists
+        the DICOM it makes. Reports the warning image.files_to_fill, or the error when the folder has none."""
+        folder = image_folder(entity.alias)
+        safe = not any(c in entity.alias for c in "/\\\0")  # a path in an alias leads elsewhere
+        found = [rel for rel in _files_under(self.root, folder) if rel not in self.listed] if safe else []
+        if not found:
+            self._add(FILES_TO_FILL, entity, line, "FILES",
+                      f"IMAGE {entity.alias!r} lists no FILE, and its folder {folder} holds no files; put the "
+                      f"scanner's files (or the DICOM) in {folder}, or list them in <FILES>.")
+            return []
+        shown = ", ".join(PurePosixPath(rel).name for rel in found[:5]) + (", ..." if len(found) > 5 else "")
+        self._add(FILES_TO_FILL, entity, line, "FILES",
+                  f"IMAGE {entity.alias!r} lists no FILE; the portal converts the files in {folder} ({shown}) "
+                  "and lists the DICOM it makes.", severity="warning")
+        return [FileEntry(filename=rel, checksum_method="SHA256", checksum=read_head_and_hash(self.root / rel)[1]
+                          or "", filetype="dcm", line=line) for rel in found]
+
     def check_unlisted(self) -> None:
         """Every file on disk must be listed (or be one of the layout's XML files)."""
         self._unlisted_in(str(self.root), "")
@@ -285,6 +309,22 @@ class FileChecker:
         for entry in entries:
             if not entry.is_symlink() and _is_dir(entry):
                 self._unlisted_in(entry.path, f"{prefix}{entry.name}/")
+
+
+def image_folder(alias: str) -> str:
+    """Where an IMAGE's files go in the Bigpicture layout."""
+    return f"IMAGES/IMAGE_{alias}/"
+
+
+def _files_under(root: Path, folder: str) -> list[str]:
+    """The bundle paths of the files in `folder` and its subfolders (an MRXS has one), hidden ones left out;
+    symbolic links are included, for `FileChecker.check` to judge."""
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root / folder):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        base = Path(dirpath).relative_to(root).as_posix()
+        found += [f"{base}/{name}" for name in filenames if not name.startswith(".")]
+    return sorted(found)
 
 
 def _is_dir(entry: os.DirEntry) -> bool:

@@ -103,12 +103,14 @@ class EntityReader:
     `kinds` restricts which entity kinds are yielded (others are skipped
     unread); by default every kind allowed in the file is yielded. Problems
     (XML safety, well-formedness and structure) are appended to `problems`.
+    `files_to_fill`: an IMAGE's empty FILES is a warning, not a schema error (`structure.read_entity`).
     """
 
     def __init__(self, path: str | Path, *, label: str | None = None, kinds: tuple[str, ...] | None = None,
                  allowed: tuple[str, ...] | None = None, set_element: str | None = None,
-                 problems: list[Problem] | None = None) -> None:
+                 problems: list[Problem] | None = None, files_to_fill: bool = False) -> None:
         self.path = Path(path)
+        self.files_to_fill = files_to_fill
         self.label = label or self.path.name
         self.kinds = kinds
         self.allowed = allowed
@@ -204,7 +206,7 @@ class EntityReader:
             else:
                 self.count += 1
                 if self.kinds is None or kind in self.kinds:
-                    entity = read_entity(el, kind, self.label, self.problems)
+                    entity = read_entity(el, kind, self.label, self.problems, files_to_fill=self.files_to_fill)
                     if entity is not None:
                         yield entity
             # Free what we have read: the element and any earlier siblings, checking the text between them

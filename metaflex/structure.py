@@ -51,9 +51,11 @@ class Context:
     def __init__(self, file: str, alias: str, problems: list[Problem], schema: str) -> None:
         self.file, self.alias, self.problems, self.schema = file, alias, problems, schema
 
-    def add(self, rule: str, el: etree._Element, message: str, *, element: str | None = None) -> None:
+    def add(self, rule: str, el: etree._Element, message: str, *, element: str | None = None,
+            severity: str = "error") -> None:
         self.problems.append(Problem(rule=rule, message=message, file=self.file, line=el.sourceline or 0,
-                                     element=element or _name(el), alias=self.alias))
+                                     element=element or _name(el), alias=self.alias,
+                                     severity=severity))  # type: ignore[arg-type]
 
 
 def _name(el: etree._Element) -> str:
@@ -260,7 +262,12 @@ def read_ref(el: etree._Element, child: Child, ctx: Context) -> Ref | None:
     return None if alias is None else Ref(kind=child.targets[0], alias=alias, accession=el.get("accession"))
 
 
-def read_files(el: etree._Element, child: Child, ctx: Context) -> list[FileEntry]:
+FILES_TO_FILL = "image.files_to_fill"
+
+
+def read_files(el: etree._Element, child: Child, ctx: Context, *, to_fill: bool = False) -> list[FileEntry]:
+    """The FILE entries. `to_fill`: an empty element is not a schema error but the warning FILES_TO_FILL
+    (the validator then lists the files of the entity's folder, `files.FileChecker.fill`)."""
     _open(el, ctx, child.declared_type)
     _element_only(el, ctx)
     files: list[FileEntry] = []
@@ -274,7 +281,10 @@ def read_files(el: etree._Element, child: Child, ctx: Context) -> list[FileEntry
         if entry is not None:
             files.append(entry)
     listed = sum(_name(i) == child.file_element for i in items)
-    if not listed:
+    if to_fill and not items:
+        ctx.add(FILES_TO_FILL, el, f"<{child.name}> lists no <{child.file_element}>; the files of the "
+                                   "entity's folder are converted and listed.", severity="warning")
+    elif not listed:
         ctx.add("schema.required", el, f"<{child.name}> must list at least one <{child.file_element}>; "
                                        "add the files or remove the empty element.")
     if child.max_files is not None and listed > child.max_files:
@@ -411,8 +421,12 @@ def read_complex(el: etree._Element, model: tuple[Child | Choice, ...], ctx: Con
     return out
 
 
-def read_entity(el: etree._Element, kind: str, file: str, problems: list[Problem]) -> Entity | None:
-    """Turn one entity element into an Entity; append structural problems to `problems`."""
+def read_entity(el: etree._Element, kind: str, file: str, problems: list[Problem], *,
+                files_to_fill: bool = False) -> Entity | None:
+    """Turn one entity element into an Entity; append structural problems to `problems`.
+
+    `files_to_fill`: an IMAGE's empty FILES is the warning FILES_TO_FILL, not a schema error (`read_files`).
+    """
     spec = ENTITIES[kind]
     ctx = Context(file, el.get("alias") or "", problems, FILE_OF_KIND[kind].name)
     _open(el, ctx, spec.xsd_type, allowed=_OBJECT_ATTRIBUTES)
@@ -430,7 +444,7 @@ def read_entity(el: etree._Element, kind: str, file: str, problems: list[Problem
             if found:
                 refs[child.name] = found
         elif child.type == "files":
-            files = read_files(els[0], child, ctx)
+            files = read_files(els[0], child, ctx, to_fill=files_to_fill and kind == "image")
         elif child.name == "ATTRIBUTES":
             attributes = read_value(els[0], child, ctx)
         else:

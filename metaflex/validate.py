@@ -42,6 +42,8 @@ Rule ids (stable; `Problem.rule`). Errors block the import; warnings do not.
   attribute.synonym and attribute.normalised (warnings: stored in the canonical spelling),
   short_name.too_long (warning).
 - Image facts from DICOM (`dicom.py`): image.dicom_mismatch, image.dicom_filled (warnings).
+- image.files_to_fill (with `scanner_files` only): an IMAGE's FILES lists no FILE, so the files in its
+  folder IMAGES/IMAGE_<alias>/ are its files (a warning; an error when the folder has none).
 - file.missing, file.checksum, file.unlisted, file.path_escape, file.duplicate: data files.
 - file.dicom (a dcm file is not DICOM), file.to_convert (warning, with `scanner_files` only: a dcm
   file without the DICOM preamble, which the repository converts), file.encrypted (crypt4gh that cannot be decrypted),
@@ -53,6 +55,7 @@ Rule ids (stable; `Problem.rule`). Errors block the import; warnings do not.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from pathlib import Path
 
@@ -66,7 +69,8 @@ from .refs import AliasIndex, check_accessions
 from .rules import ProfileChecker, policy_type_of_dataset
 from .schema import BUNDLE_FILE_BY_NAME, ENTITIES, FILE_OF_KIND
 from .spill import EntitySpill
-from .types import Entity, Problem, Report
+from .structure import FILES_TO_FILL
+from .types import Entity, FileEntry, Problem, Report
 
 # Policy first: it decides the clinical/non-clinical context for the rest.
 ORDER = ("policy", "dataset", "landing_page", "rems", "organisation", "staining", "sample", "image",
@@ -96,7 +100,8 @@ def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False, v
     repository checks its plaintext when it arrives.
     `scanner_files` (a contributor's submission, web or bulk uploader; not the admin's import, which
     takes DICOM only): a dcm FILE that is not DICOM is a scanner file to be converted, reported as the
-    warning file.to_convert instead of the error file.dicom; its image then has no DICOM facts.
+    warning file.to_convert instead of the error file.dicom; its image then has no DICOM facts. And an
+    IMAGE may leave its FILES empty: the files in its folder are its files (rule image.files_to_fill).
     `spill` keeps the canonical entities for `Bundle.iter_canonical`; `Bundle.close()` drops them.
     """
     root = Path(bundle_dir)
@@ -115,6 +120,7 @@ def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False, v
                         encrypted_as_sent=encrypted_as_sent, scanner_files=scanner_files)
     checker = ProfileChecker(context, profile)
     image_facts: dict[str, ImageFacts] = {}
+    filled_files: dict[str, list[FileEntry]] = {}
     counts: Counter[str] = Counter()
     singletons: dict[str, Entity] = {}
     unreadable: set[str] = set()
@@ -133,13 +139,19 @@ def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False, v
             continue
         problems: list[Problem] = []
         reader = EntityReader(path, label=bundle_file.path, allowed=bundle_file.kinds,
-                              set_element=bundle_file.set_element, problems=problems)
+                              set_element=bundle_file.set_element, problems=problems, files_to_fill=scanner_files)
+        seen = 0  # problems[seen:] are those of the entity just read
         for entity in reader:
             counts[entity.kind] += 1
+            marker = _files_to_fill(problems, seen, entity) if scanner_files else None
+            if marker is not None:
+                entity = dataclasses.replace(entity, files=files.fill(entity, marker.line))
+                filled_files[entity.alias] = entity.files
             problems.extend(check_accessions(entity, allow=allow_accessions))
             problems.extend(check_limits(entity))
             element = "SAMPLE_IMAGE_FILE" if entity.kind == "landing_page" else "FILE"
-            layers = [found for entry in entity.files if (found := files.check(entity, entry, element))]
+            layers = [found for entry in entity.files
+                      if (found := files.check(entity, entry, element, hashed=marker is not None))]
             facts = base_layer(layers) if entity.kind == "image" else None
             canonical, found, filled = checker.check(entity, facts)
             problems.extend(found)
@@ -150,6 +162,7 @@ def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False, v
             elif kept is not None:
                 kept.add(name, plaintext_files(canonical, files.encrypted))
             problems.extend(index.add(entity))
+            seen = len(problems)
         if any(p.rule.startswith("xml.") for p in problems):
             unreadable.update(bundle_file.kinds)
         report.extend(problems)
@@ -170,8 +183,19 @@ def validate_bundle(bundle_dir: str | Path, *, allow_accessions: bool = False, v
     return Bundle(root=root, dataset=singletons["dataset"], policy=singletons["policy"],
                   landing_page=singletons["landing_page"], rems=singletons["rems"],
                   organisation=singletons["organisation"], type_of_dataset=type_of_dataset,
-                  context=context, counts=dict(counts), image_facts=image_facts, encrypted=files.encrypted,
-                  sample_sizes=files.sample_sizes, secret_key=secret_key, spill=kept), report
+                  context=context, counts=dict(counts), image_facts=image_facts, filled_files=filled_files,
+                  encrypted=files.encrypted, sample_sizes=files.sample_sizes, secret_key=secret_key, spill=kept), report
+
+
+def _files_to_fill(problems: list[Problem], seen: int, entity: Entity) -> Problem | None:
+    """Take this entity's marker `structure.FILES_TO_FILL` out of `problems[seen:]` (`FileChecker.fill`
+    reports instead)."""
+    if entity.kind != "image" or entity.files:
+        return None
+    for i in range(seen, len(problems)):
+        if problems[i].rule == FILES_TO_FILL:
+            return problems.pop(i)
+    return None
 
 
 def _cardinality(counts: Counter[str], unreadable: set[str], index: AliasIndex, root: Path) -> list[Problem]:

@@ -105,8 +105,9 @@ def files_rewrite(documents: list[Path], outputs: dict[str, list]) -> None:
             holder = next(iter(image.iter("{*}FILES", "FILES")), None)
             if files is None or holder is None:
                 continue
-            template = next(iter(holder), None)
-            tag = template.tag if template is not None else "FILE"
+            # In FILES' namespace (none in MetaFleX); also when FILES was left empty for the portal to fill.
+            namespace = etree.QName(holder).namespace
+            tag = f"{{{namespace}}}FILE" if namespace else "FILE"
             for child in list(holder):
                 holder.remove(child)
             holder.text = None
