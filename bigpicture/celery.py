@@ -94,3 +94,13 @@ def _configure(settings) -> None:
 
 run_or_explain(lambda: _configure(settings))
 app.autodiscover_tasks()
+
+
+def queues_purge() -> None:
+    """Drop every message waiting on the portal's queues (tests and benchmarks, after their workers stop)."""
+    with app.connection_for_write() as conn:
+        for queue in QUEUES:
+            try:
+                conn.default_channel.queue_purge(queue)
+            except Exception:  # the queue may not exist yet on this broker
+                pass

@@ -303,6 +303,19 @@ def _each(function: Callable[[StagedObject], T], objects: list[StagedObject]) ->
         return list(pool.map(function, objects))
 
 
+def journal_finish(area: str, name: str) -> bool:
+    """Do now the committed moves that would put an object at `name` in `area` (a storage failure right
+    after the commit left them to the sweep); True if there were some and all succeeded."""
+    pks = [pk for pk, moves in StorageJournal.objects.values_list("pk", "moves")
+           if any(move["area"] == area and move["name"] == name for move in moves)]
+    if not pks:
+        return False
+    moved, failed = journal_complete(pks=pks, verify=True)
+    if moved:
+        logger.info("%s: finished the committed move of %s (left by a storage failure)", area, name)
+    return moved > 0 and failed == 0
+
+
 def journal_complete(*, pks: list, verify: bool = False) -> tuple[int, int]:
     """Do the moves of these journal rows and delete the rows; returns (moved, failed).
 

@@ -20,25 +20,25 @@ from ingestion.models import (
 from ingestion.services.pipeline import pipeline_step_retry
 
 
-class SubmissionEventInline(admin.TabularInline):
-    model = SubmissionEvent
+class ReadOnlyInline(admin.TabularInline):
+    """A history or output table shown in its parent's page: nothing is added, changed or deleted there."""
+
     extra = 0
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class SubmissionEventInline(ReadOnlyInline):
+    model = SubmissionEvent
     readonly_fields = ("created", "actor", "action", "from_state", "to_state", "message", "failure")
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class SubmissionFileInline(admin.TabularInline):
+class SubmissionFileInline(ReadOnlyInline):
     model = SubmissionFile
-    extra = 0
-    can_delete = False
     fields = ("path", "size", "state", "sha256", "computed_sha256", "error")
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Submission)
@@ -86,14 +86,9 @@ class TicketCommentInline(admin.StackedInline):
         return False  # comments are written on the ticket page, so they are mailed and audited
 
 
-class TicketEventInline(admin.TabularInline):
+class TicketEventInline(ReadOnlyInline):
     model = TicketEvent
-    extra = 0
-    can_delete = False
     readonly_fields = ("created", "actor", "from_status", "to_status", "note")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Ticket)
@@ -107,14 +102,9 @@ class TicketAdmin(admin.ModelAdmin):
     inlines = [ChecklistItemInline, TicketCommentInline, TicketEventInline]
 
 
-class StepEventInline(admin.TabularInline):
+class StepEventInline(ReadOnlyInline):
     model = StepEvent
-    extra = 0
-    can_delete = False
     readonly_fields = ("created", "from_state", "to_state", "attempt", "message", "failure")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PipelineStep)
@@ -147,14 +137,9 @@ class PipelineStepAdmin(admin.ModelAdmin):
                                                                       if refused else ""))
 
 
-class ConvertedFileInline(admin.TabularInline):
+class ConvertedFileInline(ReadOnlyInline):
     model = ConvertedFile
-    extra = 0
-    can_delete = False
     readonly_fields = ("path", "role", "size", "sha256", "storage_name", "created")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ImageJob)

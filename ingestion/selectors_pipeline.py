@@ -48,6 +48,11 @@ def _rows(specs, steps: dict[str, PipelineStep]) -> list[StepRow]:
     return rows
 
 
+def job_sources(job: ImageJob) -> list:
+    """An image job's live source files, in bundle order."""
+    return list(job.sources.filter(state__in=sorted(LIVE_FILE_STATES)).order_by("path"))
+
+
 def pipeline_tracks(submission: Submission) -> dict[str, list[Track]]:
     """{"images": one track per active image job, "files": one per live file} in a few queries."""
     steps = PipelineStep.objects.filter(file__submission=submission) | PipelineStep.objects.filter(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.pipeline.slide import CachedSlide, SlideSpec
 from bench.processes import ManagedProcess
-from bigpicture.celery import QUEUES
+from bigpicture.celery import queues_purge
 from bigpicture.storage import storage_for
 from ingestion.models import PipelineStep, Submission, SubmissionFile
 from ingestion.states import FileState, SubmissionState
@@ -45,17 +45,6 @@ def bundle_with_slide(folder: Path, slide: CachedSlide) -> tuple[Path, str]:
     if not replaced:
         raise RuntimeError(f"no metadata file of {bundle} lists the SVS's SHA-256 {small_sha256}")
     return bundle, small.relative_to(bundle).as_posix()
-
-
-def _purge_queues() -> None:
-    from bigpicture.celery import app
-
-    with app.connection_for_write() as conn:
-        for queue in QUEUES:
-            try:
-                conn.default_channel.queue_purge(queue)
-            except Exception:  # the queue may not exist yet on this broker
-                pass
 
 
 def worker_ready(worker: ManagedProcess, timeout: float = 120) -> float:
@@ -100,7 +89,7 @@ class PipelineRun:
                                        password=None, organisation=organisation, roles=(Role.CONTRIBUTOR,))
         self.submission = Submission.objects.create(organisation=organisation, created_by=self.contributor,
                                                     title="Pipeline benchmark", changelog="Benchmark run.")
-        _purge_queues()
+        queues_purge()
         # No worker: the tasks run eagerly in this process (bench/pipeline/profile.py).
         self.ready_seconds = worker_ready(worker) if worker is not None else 0.0
 

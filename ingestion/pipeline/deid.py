@@ -18,7 +18,7 @@ from ingestion.deid.context import DeidContext, DeidPolicy
 from ingestion.deid.conversion import conversion_finish, dicomizer_options
 from ingestion.deid.instance import deidentify_file, image_type_of
 from ingestion.models import ImageJob
-from ingestion.states import LIVE_FILE_STATES
+from ingestion.selectors_pipeline import job_sources
 
 
 def deid_policy() -> DeidPolicy:
@@ -30,9 +30,8 @@ class JobDeid:
         submission = job.submission
         scope = (f"dataset/{submission.dataset.accession}" if submission.dataset_id
                  else f"submission/{submission.pk}")
-        sources = job.sources.filter(state__in=sorted(LIVE_FILE_STATES)).order_by("path")
         digest = hashlib.sha256("\n".join(f"{f.path}:{f.plain_sha256 or f.computed_sha256}"
-                                          for f in sources).encode()).hexdigest()
+                                          for f in job_sources(job)).encode()).hexdigest()
         self.context = DeidContext.for_organisation(submission.organisation, policy=deid_policy(), source=digest,
                                                     scope=scope)
 

@@ -12,11 +12,11 @@ from django.db import transaction
 
 from bigpicture.errors import TransientError, UserError
 from bigpicture.objects import object_reader
-from bigpicture.staging import object_stage
+from bigpicture.staging import journal_finish, object_stage
 from bigpicture.storage import storage_for
 from ingestion.models import PipelineStep, Submission, SubmissionFile
 from ingestion.pipeline.runner import Outcome, StepFailure
-from ingestion.pipeline.workdir import committed_move_finish, spool
+from ingestion.pipeline.workdir import spool
 from ingestion.services.verification import checksum_problem, twin_of
 from ingestion.states import Failure
 from ingestion.uploads import backend_for_inbox, upload_of
@@ -59,8 +59,7 @@ def decrypt(step: PipelineStep, work: Path) -> Outcome:
     file = step.file
     if not is_encrypted(backend_for_inbox().head(upload_of(file), HEADER_BYTES)):
         return Outcome(skipped=True, message="not encrypted")
-    storage = storage_for("inbox")
-    cipher = spool(storage, file.storage_name, work / "cipher.c4gh", size=file.size, what=file.path)
+    cipher = spool("inbox", file.storage_name, work / "cipher.c4gh", size=file.size, what=file.path)
     plain_name = f"{file.storage_name}.plain"
     with Crypt4GHReader(cipher, crypt4gh_secret_key(), checksum=file.computed_sha256 or None) as reader:
         staged = object_stage(area="inbox", name=plain_name, source=reader)  # EncryptionError: a UserError
@@ -102,7 +101,7 @@ def scan(step: PipelineStep, work: Path) -> Outcome:
         with object_reader(storage_for("inbox"), name) as stream:
             verdict = scan_file(stream, name=file.path, size=size)
     except FileNotFoundError:
-        committed_move_finish(name)  # a plaintext whose move storage failed after the commit: there on the retry
+        journal_finish("inbox", name)  # a plaintext whose move storage failed after the commit: there on the retry
         raise TransientError(f"{file.path}: its bytes are not in the inbox (yet); retrying.") from None
     if not verdict.clean:
         raise MalwareFound(file, verdict.signature or "unknown signature")

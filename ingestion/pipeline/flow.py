@@ -14,12 +14,12 @@ from ingestion.models import ImageJob, PipelineStep, SubmissionFile
 from ingestion.pipeline.runner import Outcome, step_event
 from ingestion.pipeline.steps import (
     FILE_STEPS,
-    FINISHED_STEP_STATES,
     IMAGE_STEPS,
     STEP_BY_NAME,
     StepState,
     next_step,
 )
+from ingestion.selectors_pipeline import job_sources
 from ingestion.states import LIVE_FILE_STATES, Failure, FileState, SubmissionState
 
 
@@ -46,8 +46,8 @@ def step_queue(step: PipelineStep, *, message: str = "") -> None:
 
 def _files_of(step: PipelineStep) -> list[SubmissionFile]:
     if step.file_id:
-        return [step.file]
-    return list(step.job.sources.filter(state__in=sorted(LIVE_FILE_STATES)))
+        return list(SubmissionFile.objects.filter(pk=step.file_id, state__in=sorted(LIVE_FILE_STATES)))
+    return job_sources(step.job)
 
 
 def _submission(step: PipelineStep):
@@ -72,7 +72,7 @@ def step_done(step: PipelineStep, outcome: Outcome) -> None:
         owner = {"file": step.file} if step.file_id else {"job": step.job}
         step_queue(PipelineStep.objects.get(name=following.name, **owner))
     elif step.file_id:
-        file_scanned(step.file)
+        file_scanned(SubmissionFile.objects.get(pk=step.file_id))
     else:
         job_finished(step.job)
 
@@ -145,6 +145,3 @@ def _state_before(step: PipelineStep) -> str:
         state = STEP_BY_NAME[name].file_state_after or state
     return state
 
-
-def is_finished(step: PipelineStep) -> bool:
-    return step.state in FINISHED_STEP_STATES

@@ -3,13 +3,14 @@
 Scanner files (SVS, NDPI, OME-TIFF ...) are converted with wsidicomizer, de-identified while they
 are written (so the pixel data is written once). Uploaded DICOM is checked, then rewritten with a
 de-identified header, its pixel data copied as it is. Outputs are staged under the job's folder
-of the inbox, named by content, and listed as `ConvertedFile` rows when the step commits; the
+of the inbox, under names a re-run gives again, and listed as `ConvertedFile` rows when the step commits; the
 published bundle lists them in the IMAGE's FILES (`ingestion.services.bundle`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import io
 from pathlib import Path
 
 import pydicom
@@ -22,18 +23,14 @@ from ingestion.models import ConvertedFile, ImageJob, PipelineStep
 from ingestion.pipeline.runner import Outcome
 from ingestion.pipeline.steps import StepState
 from ingestion.pipeline.workdir import spool
-from ingestion.states import LIVE_FILE_STATES
-
-
-def _sources(job: ImageJob):
-    return list(job.sources.filter(state__in=sorted(LIVE_FILE_STATES)).order_by("path"))
+from ingestion.selectors_pipeline import job_sources
 
 
 def _spool_sources(job: ImageJob, work: Path) -> tuple[Path, list[Path]]:
     """The job's source files under work/src at their bundle paths; (the path to open, all paths)."""
-    storage, root, paths = storage_for("inbox"), work / "src", []
+    root, paths = work / "src", []
     listed = {f["filename"]: f for f in job.plan.get("files", [])}
-    for file in _sources(job):
+    for file in job_sources(job):
         # The plan is canonical: an encrypted file is described by its plaintext's checksum.
         entry = listed.get(file.path, {})
         expected = entry.get("unencrypted_checksum") or entry.get("checksum")
@@ -44,10 +41,9 @@ def _spool_sources(job: ImageJob, work: Path) -> tuple[Path, list[Path]]:
         if not file.plain_name and expected and file.computed_sha256 and file.computed_sha256 != expected:
             raise UserError(f"{file.path}: the file has SHA256 {file.computed_sha256}, but the metadata says "
                             f"{expected}; correct the checksum or upload the file again.")
-        name = file.plain_name or file.storage_name
-        size = file.size
         try:
-            paths.append(spool(storage, name, root / file.path, size=size, what=file.path))
+            paths.append(spool("inbox", file.plain_name or file.storage_name, root / file.path, size=file.size,
+                               what=file.path))
         except FileNotFoundError:
             raise TransientError(f"{file.path}: its bytes are not in the inbox (yet); retrying.") from None
     if not paths:
@@ -142,8 +138,8 @@ def extract(step: PipelineStep, work: Path) -> Outcome:
     paths = _spool_outputs(job, work)
     facts = slide_facts(paths).to_json()
     folder = _job_folder(job)
-    thumbnail = _stage_bytes(f"{folder}/thumbnail.jpg", thumbnail_jpeg(paths), work / "thumbnail.jpg")
-    preview = _stage_bytes(f"{folder}/preview.jpg", preview_jpeg(paths), work / "preview.jpg")
+    thumbnail = _stage_bytes(f"{folder}/thumbnail.jpg", thumbnail_jpeg(paths))
+    preview = _stage_bytes(f"{folder}/preview.jpg", preview_jpeg(paths))
 
     def commit() -> None:
         ImageJob.objects.filter(pk=job.pk).update(facts=facts, thumbnail_name=thumbnail, preview_name=preview)
@@ -170,11 +166,12 @@ def _role_and_level(path: Path) -> tuple[str, int]:
 
 
 def _stage_outputs(job: ImageJob, instances: list[Path]) -> list[dict]:
-    """Stage each instance under the job's folder, named by content; rows are made at commit."""
+    """Stage each instance under the job's folder; rows are made at commit."""
     if not instances:
         raise PermanentError(f"{_label(job)}: the conversion wrote no DICOM instance; an operator must look.")
-    described = sorted((_role_and_level(p), p) for p in instances)
-    described.sort(key=lambda item: (item[0][0] != "VOLUME", -item[0][1]))
+    # VOLUME levels first, largest first; then label, overview and thumbnail instances.
+    described = sorted(((_role_and_level(p), p) for p in instances),
+                       key=lambda item: (item[0][0] != "VOLUME", -item[0][1], item[0][0], item[1]))
     stem = Path(job.plan["files"][0]["filename"]).stem if job.plan.get("files") else job.image_alias
     folder = Path(job.plan["files"][0]["filename"]).parent.as_posix() if job.plan.get("files") else "IMAGES"
     outputs, counts = [], {}
@@ -207,10 +204,10 @@ def _outputs_replace(job: ImageJob, outputs: list[dict], *, lossless: bool, loss
 
 
 def _spool_outputs(job: ImageJob, work: Path) -> list[Path]:
-    storage, paths = storage_for("inbox"), []
+    paths = []
     for output in job.outputs.all():
         try:
-            paths.append(spool(storage, output.storage_name, work / "outputs" / Path(output.path).name,
+            paths.append(spool("inbox", output.storage_name, work / "outputs" / Path(output.path).name,
                                size=output.size, what=output.path))
         except FileNotFoundError:
             # Committed, but its move into place is under way (or its process died; the sweep finishes it).
@@ -218,10 +215,8 @@ def _spool_outputs(job: ImageJob, work: Path) -> list[Path]:
     return paths
 
 
-def _stage_bytes(name: str, data: bytes, temp: Path) -> str:
-    temp.write_bytes(data)
-    with open(temp, "rb") as handle:
-        object_stage(area="inbox", name=name, source=handle)
+def _stage_bytes(name: str, data: bytes) -> str:
+    object_stage(area="inbox", name=name, source=io.BytesIO(data))
     return name
 
 

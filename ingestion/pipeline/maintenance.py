@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from ingestion.models import PipelineStep
@@ -44,8 +44,6 @@ def stuck_requeue(*, minutes: int | None = None) -> int:
 def pipeline_counts() -> dict[str, dict[str, int]]:
     """{step name: {state: count}} over all steps."""
     counts: dict[str, dict[str, int]] = {}
-    rows = PipelineStep.objects.values_list("name", "state")
-    for name, state in rows.iterator():
-        counts.setdefault(name, {}).setdefault(state, 0)
-        counts[name][state] += 1
+    for row in PipelineStep.objects.values("name", "state").annotate(n=Count("id")).order_by():
+        counts.setdefault(row["name"], {})[row["state"]] = row["n"]
     return counts

@@ -142,7 +142,7 @@ def _fail(step: PipelineStep, error: Exception, failure: str, step_failed, *, su
         locked = PipelineStep.objects.select_for_update().get(pk=step.pk)
         if locked.state != StepState.RUNNING or locked.attempts != step.attempts:
             return locked.state
-        step_failed(locked, f"{error}{suffix}", failure)
         if isinstance(error, StepFailure):
-            error.apply(locked)
+            error.apply(locked)  # first: a quarantined file is no longer an error for the contributor to fix
+        step_failed(locked, f"{error}{suffix}", failure)
     return locked.state

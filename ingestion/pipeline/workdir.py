@@ -20,9 +20,9 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 
 from bigpicture.errors import TransientError
-from bigpicture.models import StorageJournal
 from bigpicture.objects import object_chunks
-from bigpicture.staging import journal_complete
+from bigpicture.staging import journal_finish
+from bigpicture.storage import storage_for
 
 logger = logging.getLogger(__name__)
 
@@ -68,29 +68,17 @@ def room_check(size: int, what: str) -> None:
                              f"({size:,} bytes) waits for room.")
 
 
-def spool(storage, name: str, target: Path, *, size: int, what: str) -> Path:
-    """Put the object `name` at `target`: a hard link on local storage, else a streamed download.
+def spool(area: str, name: str, target: Path, *, size: int, what: str) -> Path:
+    """Put the object `name` of `area` at `target`: a hard link on local storage, else a streamed download.
     An object whose committed move into place is still in the storage journal is moved first."""
+    storage = storage_for(area)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         return _spool(storage, name, target, size=size, what=what)
     except FileNotFoundError:
-        if not committed_move_finish(name):
+        if not journal_finish(area, name):
             raise
     return _spool(storage, name, target, size=size, what=what)
-
-
-def committed_move_finish(name: str) -> bool:
-    """Do now the moves of committed journal rows that name `name`: storage failed right after a step
-    committed, and the moves would otherwise wait for the storage sweep. True if they were done."""
-    pks = [pk for pk, moves in StorageJournal.objects.values_list("pk", "moves")
-           if any(move["name"] == name for move in moves)]
-    if not pks:
-        return False
-    moved, failed = journal_complete(pks=pks, verify=True)
-    if moved:
-        logger.info("pipeline: finished the committed move of %s (left by a storage failure)", name)
-    return moved > 0 and failed == 0
 
 
 def _spool(storage, name: str, target: Path, *, size: int, what: str) -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from bigpicture.celery import QUEUES
+from bigpicture.celery import QUEUES, queues_purge
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,15 +76,4 @@ def celery_worker(tmp_path, transactional_db):
     yield start
     for worker in started:
         worker.stop()
-    _purge_queues()
-
-
-def _purge_queues() -> None:
-    from bigpicture.celery import app
-
-    with app.connection_for_write() as conn:
-        for queue in QUEUES:
-            try:
-                conn.default_channel.queue_purge(queue)
-            except Exception:  # the queue may not exist yet on this broker
-                pass
+    queues_purge()
