@@ -14,15 +14,10 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-import numpy as np
-import tifffile
-
 from .info import SlideInfo
-from .tiling import encoded_tiles, pyramid_levels
-from .tissue import TissueModel
+from .tiff import write_pyramid
 
 _UUID_NAMESPACE = uuid.UUID("0f6a4f1e-3b1c-4c55-9a57-0d5f1c1a7e21")
-_BIGTIFF_RAW_BYTES = 4 * 2**30
 
 
 def write_ome_tiff(
@@ -44,10 +39,6 @@ def write_ome_tiff(
     are written).  `factor` is the downsample between pyramid levels.
     """
     path = Path(path)
-    if tile_size % 16:
-        raise ValueError("tile_size must be a multiple of 16")
-    model = TissueModel(seed, width, height, mpp=mpp)
-    levels = pyramid_levels(width, height, tile_size, factor)
     name = name or f"synthetic-{seed}"
     identity = f"{name}|{width}|{height}|{tile_size}|{mpp}|{seed}|{factor}|{quality}"
     metadata = {
@@ -59,27 +50,8 @@ def write_ome_tiff(
         "PhysicalSizeY": mpp,
         "PhysicalSizeYUnit": "µm",
     }
-    common = {"photometric": "rgb", "compression": "jpeg", "software": False, "datetime": None}
-    bigtiff = width * height * 3 > _BIGTIFF_RAW_BYTES
-
-    with tifffile.TiffWriter(path, bigtiff=bigtiff, ome=True) as tif:
-        for index, (downsample, level_w, level_h) in enumerate(levels):
-            extra = (
-                {"subifds": len(levels) - 1, "metadata": metadata}
-                if index == 0
-                else {"subfiletype": 1, "metadata": None}
-            )
-            tif.write(
-                encoded_tiles(model, downsample, level_w, level_h, tile_size, quality, workers),
-                shape=(level_h, level_w, 3),
-                dtype=np.uint8,
-                tile=(tile_size, tile_size),
-                resolution=(1e4 / (mpp * downsample), 1e4 / (mpp * downsample)),
-                resolutionunit="CENTIMETER",
-                **common,
-                **extra,
-            )
-
+    model, levels = write_pyramid(path, width=width, height=height, tile_size=tile_size, mpp=mpp, seed=seed,
+                                  factor=factor, quality=quality, workers=workers, ome_metadata=metadata)
     return SlideInfo.of_tiff(
         path,
         format="ome-tiff",
