@@ -6,4 +6,12 @@ app_name = "access"
 urlpatterns = [
     path("tokens/", tokens.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", tokens.token_revoke_view, name="token_revoke"),
+    # login and profile (OIDC)
+
+    # groups
+
+    # applications
+
+    # entitlements
+
 ]

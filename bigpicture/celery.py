@@ -88,6 +88,12 @@ def _configure(settings) -> None:
                 "task": "ingestion.tasks.uploads.uploads_expire",
                 "schedule": 3600.0,
             },
+            # access: groups
+
+            # access: applications
+
+            # access: entitlements and visas
+
         },
     )
 

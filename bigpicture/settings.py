@@ -213,8 +213,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "Bigpicture portal <noreply@localhost>")
-# Links in mail start with this (the portal's public address).
-EMAIL_LINK_BASE_URL = env_str("EMAIL_LINK_BASE_URL", "http://127.0.0.1:8000")
+# The portal's public address: links in mail, in GA4GH visas (jku, value) and in catalogue items start
+# with it. run_demo sets it from its --addr.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+EMAIL_LINK_BASE_URL = env_str("EMAIL_LINK_BASE_URL", PUBLIC_BASE_URL)
 EMAIL_OUTBOX_MAX_ATTEMPTS = env_int("EMAIL_OUTBOX_MAX_ATTEMPTS", 6)
 EMAIL_OUTBOX_BACKOFF_SECONDS = env_int("EMAIL_OUTBOX_BACKOFF_SECONDS", 60)
 # The center prefix of every accession this repository issues ({center}-{type}-xxxxxx-xxxxxx).
@@ -243,6 +245,18 @@ CLAMD_WINDOW_BYTES = env_int("CLAMD_WINDOW_BYTES", 1024**3)
 # The clamd program the test and demo launcher (ingestion.scanning.server) runs. Default: clamd on PATH,
 # else /usr/sbin/clamd.
 CLAMD_BINARY = env_str("CLAMD_BINARY", "")
+
+# --- Access: login (OIDC with Life Science AAI, local accounts, inbound visas) ---
+
+
+# --- Access: groups (Perun-like: organisations, groups, memberships, expiry, invitations) ---
+
+
+# --- Access: applications (REMS-like: catalogue items, forms, licenses, workflows) ---
+
+
+# --- Access: entitlements, the permission cache and outbound GA4GH visas ---
+
 
 LOGGING = {
     "version": 1,
