@@ -1,9 +1,9 @@
 """Users, organisations, memberships and personal API tokens."""
 
+# login (OIDC identities, visas)
+from access.models.identities import InboundVisa, OidcIdentity, VisaType
 from access.models.organisations import Membership, Organisation, User
 from access.models.tokens import ApiToken
-
-# login (OIDC identities, visas)
 
 # groups
 
@@ -12,4 +12,4 @@ from access.models.tokens import ApiToken
 # entitlements
 
 
-__all__ = ["ApiToken", "Membership", "Organisation", "User"]
+__all__ = ["ApiToken", "InboundVisa", "Membership", "OidcIdentity", "Organisation", "User", "VisaType"]
