@@ -1,5 +1,26 @@
-"""Users, organisations, memberships and personal API tokens."""
+"""Users, organisations, memberships and personal API tokens; catalogue, applications and entitlements."""
 
+from access.models.applications import (
+    Application,
+    ApplicationAttachment,
+    ApplicationEvent,
+    ApplicationMember,
+    ApplicationReviewer,
+    ApplicationState,
+    LicenseAcceptance,
+)
+from access.models.catalogue import (
+    CatalogueItem,
+    Form,
+    FormField,
+    FormFieldKind,
+    License,
+    LicenseKind,
+    LicenseVersion,
+    Workflow,
+    WorkflowKind,
+)
+from access.models.entitlements import Blacklist, Entitlement
 from access.models.organisations import Membership, Organisation, User
 from access.models.tokens import ApiToken
 
@@ -7,9 +28,15 @@ from access.models.tokens import ApiToken
 
 # groups
 
-# applications
+# applications: see the imports above (access.models.applications, catalogue)
 
-# entitlements
+# entitlements: see the imports above (access.models.entitlements)
 
 
-__all__ = ["ApiToken", "Membership", "Organisation", "User"]
+__all__ = ["ApiToken", "Membership", "Organisation", "User",
+           # applications
+           "Application", "ApplicationAttachment", "ApplicationEvent", "ApplicationMember", "ApplicationReviewer",
+           "ApplicationState", "CatalogueItem", "Form", "FormField", "FormFieldKind", "License",
+           "LicenseAcceptance", "LicenseKind", "LicenseVersion", "Workflow", "WorkflowKind",
+           # entitlements
+           "Blacklist", "Entitlement"]
