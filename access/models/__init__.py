@@ -1,4 +1,26 @@
-"""Users, organisations, memberships and personal API tokens."""
+"""Users, organisations, memberships and personal API tokens; catalogue, applications and entitlements."""
+
+from access.models.applications import (
+    Application,
+    ApplicationAttachment,
+    ApplicationEvent,
+    ApplicationMember,
+    ApplicationReviewer,
+    ApplicationState,
+    LicenseAcceptance,
+)
+from access.models.catalogue import (
+    CatalogueItem,
+    Form,
+    FormField,
+    FormFieldKind,
+    License,
+    LicenseKind,
+    LicenseVersion,
+    Workflow,
+    WorkflowKind,
+)
+from access.models.entitlements import Blacklist, Entitlement
 
 # login (OIDC identities, visas)
 from access.models.identities import InboundVisa, OidcIdentity, VisaType
@@ -7,9 +29,15 @@ from access.models.tokens import ApiToken
 
 # groups
 
-# applications
+# applications: see the imports above (access.models.applications, catalogue)
 
-# entitlements
+# entitlements: see the imports above (access.models.entitlements)
 
 
-__all__ = ["ApiToken", "InboundVisa", "Membership", "OidcIdentity", "Organisation", "User", "VisaType"]
+__all__ = ["ApiToken", "InboundVisa", "Membership", "OidcIdentity", "Organisation", "User", "VisaType",
+           # applications
+           "Application", "ApplicationAttachment", "ApplicationEvent", "ApplicationMember", "ApplicationReviewer",
+           "ApplicationState", "CatalogueItem", "Form", "FormField", "FormFieldKind", "License",
+           "LicenseAcceptance", "LicenseKind", "LicenseVersion", "Workflow", "WorkflowKind",
+           # entitlements
+           "Blacklist", "Entitlement"]
