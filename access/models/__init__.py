@@ -22,12 +22,25 @@ from access.models.catalogue import (
 )
 from access.models.entitlements import Blacklist, Entitlement
 
+# groups
+from access.models.groups import (
+    ExtensionRequest,
+    ExtensionStatus,
+    Group,
+    GroupKind,
+    GroupManager,
+    GroupMembership,
+    GroupMembershipEvent,
+    Invitation,
+    InvitationStatus,
+    MembershipSource,
+    MembershipStatus,
+)
+
 # login (OIDC identities, visas)
 from access.models.identities import InboundVisa, OidcIdentity, VisaType
 from access.models.organisations import Membership, Organisation, User
 from access.models.tokens import ApiToken
-
-# groups
 
 # applications: see the imports above (access.models.applications, catalogue)
 
@@ -41,3 +54,6 @@ __all__ = ["ApiToken", "InboundVisa", "Membership", "OidcIdentity", "Organisatio
            "LicenseAcceptance", "LicenseKind", "LicenseVersion", "Workflow", "WorkflowKind",
            # entitlements
            "Blacklist", "Entitlement"]
+# groups
+__all__ += ["ExtensionRequest", "ExtensionStatus", "Group", "GroupKind", "GroupManager", "GroupMembership",
+            "GroupMembershipEvent", "Invitation", "InvitationStatus", "MembershipSource", "MembershipStatus"]
