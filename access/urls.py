@@ -1,6 +1,6 @@
 from django.urls import path
 
-from access.views import tokens
+from access.views import entitlements, tokens
 
 app_name = "access"
 urlpatterns = [
@@ -13,5 +13,9 @@ urlpatterns = [
     # applications
 
     # entitlements
+    path("access/", entitlements.my_access, name="my_access"),
+    path("reports/", entitlements.reports, name="reports"),
+    path("reports/entitlements.csv", entitlements.entitlements_csv, name="entitlements_csv"),
+    path("reports/applications.csv", entitlements.applications_csv, name="applications_csv"),
 
 ]

@@ -7,6 +7,8 @@ DATABASE_URL, CELERY_BROKER_URL and STORAGE_BACKEND=s3.
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from bigpicture.env import (
     EnvError,
     env_bool,
@@ -286,6 +288,21 @@ GROUPS_EXPIRY_NOTICE_DAYS = [int(day) for day in env_list("GROUPS_EXPIRY_NOTICE_
 
 
 # --- Access: entitlements, the permission cache and outbound GA4GH visas ---
+# The cache that holds permission answers and their generation numbers (access.selectors.permissions):
+# CACHE_URL redis://host:6379/<db> shares it between every web and worker process; unset, each process
+# has its own local memory, and then only the TTL below bounds how long a revoked answer lives.
+_cache_url = env_str("CACHE_URL", "")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+          if _cache_url else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Seconds a cached permission answer lives at most (1..60: revocation and expiry take effect within it).
+PERMISSION_CACHE_SECONDS = env_int("PERMISSION_CACHE_SECONDS", 30)
+if not 1 <= PERMISSION_CACHE_SECONDS <= 60:
+    raise ImproperlyConfigured(f"PERMISSION_CACHE_SECONDS: expected 1 to 60 seconds, got {PERMISSION_CACHE_SECONDS}")
+# Outbound visas (access.visas): each lives this long at most (or until its entitlement ends, if
+# sooner); a retired signing key stays in /.well-known/jwks.json this long after its retirement.
+GA4GH_VISA_DEFAULT_SECONDS = env_int("GA4GH_VISA_DEFAULT_SECONDS", 3600)
+# Usernames of services that may fetch any user's passport at /api/v1/permissions/<user>.
+GA4GH_TRUSTED_SERVICE_USERS = env_list("GA4GH_TRUSTED_SERVICE_USERS", [])
 
 
 LOGGING = {

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("access.urls")),
+    path("", include("access.public_urls")),  # /.well-known/jwks.json, /dacs/<pk>/
     path("admin/", admin.site.urls),
     path("api/v1/", include("access.api.urls")),
     path("api/v1/", include("repository.api.urls")),

@@ -43,9 +43,8 @@ from access.models.organisations import Membership, Organisation, User
 from access.models.tokens import ApiToken
 
 # applications: see the imports above (access.models.applications, catalogue)
-
-# entitlements: see the imports above (access.models.entitlements)
-
+# entitlements: see the imports above (access.models.entitlements), and the visa signing keys
+from access.models.visas import VisaSigningKey
 
 __all__ = ["ApiToken", "InboundVisa", "Membership", "OidcIdentity", "Organisation", "User", "VisaType",
            # applications
@@ -57,3 +56,5 @@ __all__ = ["ApiToken", "InboundVisa", "Membership", "OidcIdentity", "Organisatio
 # groups
 __all__ += ["ExtensionRequest", "ExtensionStatus", "Group", "GroupKind", "GroupManager", "GroupMembership",
             "GroupMembershipEvent", "Invitation", "InvitationStatus", "MembershipSource", "MembershipStatus"]
+# entitlements: visa signing keys
+__all__ += ["VisaSigningKey"]

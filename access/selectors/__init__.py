@@ -4,55 +4,24 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from access.models import ApiToken, Membership, Organisation, User
-from access.roles import SUBMITTING_ROLES, MembershipRole, Role
+from access.models import ApiToken, User
+from access.roles import MembershipRole, Role
+from access.selectors.organisations import can_submit_for, submission_organisations
+from access.selectors.permissions import can_access_pixels
 from access.services import token_mark_used
 from access.tokens import LAST_USED_RESOLUTION_SECONDS, TokenRefused, secret_matches, token_parse
+
+__all__ = ["can_access_pixels", "can_submit_for", "organisation_signatories", "submission_organisations",
+           "token_user", "user_roles", "user_tokens"]
 
 
 def user_roles(user) -> list[Role]:
     if not user.is_authenticated:
         return []
     return [role for role in Role if user.has_role(role)]
-
-
-def submission_organisations(user) -> QuerySet[Organisation]:
-    """The organisations `user` may submit for.
-
-    A contributor or node-coordinator membership gives its organisation; a node-coordinator
-    membership in a node also gives the node's sites. The home organisation (`User.organisation`)
-    with the global contributor or node-coordinator role counts as such a membership.
-    """
-    if not user or not user.is_authenticated or not user.is_active:
-        return Organisation.objects.none()
-    submitting = Membership.objects.filter(user=user, role__in=SUBMITTING_ROLES).values("organisation_id")
-    coordinating = Membership.objects.filter(user=user, role=MembershipRole.NODE_COORDINATOR).values(
-        "organisation_id")
-    allowed = Q(pk__in=submitting) | Q(node_id__in=coordinating)
-    if user.organisation_id is not None:
-        if user.has_role(Role.CONTRIBUTOR) or user.has_role(Role.NODE_COORDINATOR):
-            allowed |= Q(pk=user.organisation_id)
-        if user.has_role(Role.NODE_COORDINATOR):
-            allowed |= Q(node_id=user.organisation_id)
-    return Organisation.objects.filter(allowed)
-
-
-def can_submit_for(user, organisation) -> bool:
-    """May `user` submit datasets for `organisation`? (see `submission_organisations`)"""
-    if organisation is None:
-        return False
-    return submission_organisations(user).filter(pk=organisation.pk).exists()
-
-
-def may_view_pixels(user, *, submission) -> bool:
-    """The one entitlement check for pixels, files and frames. Until the access layer lands it covers a
-    submission's images in the inbox: its organisation's contributors and the data stewards."""
-    if not user or not user.is_authenticated or not user.is_active:
-        return False
-    return user.has_role(Role.DATA_STEWARD) or can_submit_for(user, submission.organisation)
 
 
 def organisation_signatories(organisation) -> QuerySet:

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
-from access.selectors import may_view_pixels
+from access.selectors import can_access_pixels
 from bigpicture.errors import UserError
 from bigpicture.objects import object_reader
 from bigpicture.storage import storage_for
@@ -80,7 +80,7 @@ def step_retry(request, submission_id, step_id):
 def image_thumbnail(request, submission_id, job_id):
     """An image's thumbnail from the inbox, for the people who may see the submission's pixels."""
     submission = get_object_or_404(Submission.objects.select_related("organisation"), pk=submission_id)
-    if not may_view_pixels(request.user, submission=submission):
+    if not can_access_pixels(request.user, submission):
         raise Http404("No such image.")
     job = get_object_or_404(submission.image_jobs.exclude(thumbnail_name=""), pk=job_id)
     audit_record(actor=request.user, action="submission.thumbnail_view", target=submission,

@@ -1,0 +1,98 @@
+"""/account/access/ ("My access") and the stewards' access reports and CSV exports."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from datetime import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from access.roles import Role
+from access.selectors.permissions import user_entitlements
+from access.selectors.reports import (
+    AGE_BUCKETS,
+    APPLICATION_COLUMNS,
+    ENTITLEMENT_COLUMNS,
+    application_rows,
+    dac_turnaround,
+    entitlement_rows,
+    open_applications_by_age,
+)
+from governance.services import audit_record
+from repository.views.statistics import _csv_safe
+
+
+@login_required
+@require_GET
+def my_access(request):
+    now = timezone.now()
+    entitlements = list(user_entitlements(request.user))
+    return render(request, "access/entitlements/my_access.html", {
+        "current": [e for e in entitlements if e.revoked_at is None and e.start <= now and (e.end is None or e.end > now)],
+        "past": [e for e in entitlements if not (e.revoked_at is None and (e.end is None or e.end > now))],
+        "upcoming": [e for e in entitlements if e.revoked_at is None and e.start > now],
+    })
+
+
+def _steward_required(request) -> None:
+    if not request.user.has_role(Role.DATA_STEWARD):
+        raise PermissionDenied("Only data stewards see the access reports.")
+
+
+@login_required
+@require_GET
+def reports(request):
+    _steward_required(request)
+    return render(request, "access/entitlements/reports.html", {
+        "turnaround": dac_turnaround(), "open_by_age": open_applications_by_age(),
+        "age_buckets": [label for label, _, _ in AGE_BUCKETS]})
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for csv.writer inside a streaming response."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return _csv_safe(value)
+
+
+def _csv_stream(name: str, columns: tuple[str, ...], rows: Callable[[], Iterator[tuple]]) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(columns)
+        for row in rows():
+            yield writer.writerow([_cell(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="bigpicture-{name}-{timezone.localdate()}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def entitlements_csv(request):
+    _steward_required(request)
+    audit_record(actor=request.user, action="entitlements.export", detail={"format": "csv"})
+    return _csv_stream("entitlements", ENTITLEMENT_COLUMNS, entitlement_rows)
+
+
+@login_required
+@require_GET
+def applications_csv(request):
+    _steward_required(request)
+    audit_record(actor=request.user, action="applications.export", detail={"format": "csv"})
+    return _csv_stream("applications", APPLICATION_COLUMNS, application_rows)
