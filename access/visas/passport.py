@@ -31,7 +31,7 @@ def user_grants(user, *, now) -> list[Grant]:
     entitlements = (with_dac(entitlements_active(user=user, now=now)).filter(workflow_id__isnull=False)
                     .select_related("dataset", "application"))
     return [Grant(sub=sub,
-                  value=portal_url(reverse("landing_page", args=[entitlement.dataset.accession])),
+                  value=portal_url(reverse("repository:landing_page", args=[entitlement.dataset.accession])),
                   source=portal_url(reverse("dac", args=[entitlement.workflow_id])),
                   asserted=entitlement.application.decided_at or entitlement.start,
                   expires=min(longest, entitlement.end) if entitlement.end else longest)
