@@ -15,7 +15,6 @@ urlpatterns = [
     # entitlements
     path("access/", entitlements.my_access, name="my_access"),
     path("reports/", entitlements.reports, name="reports"),
-    path("reports/entitlements.csv", entitlements.entitlements_csv, name="entitlements_csv"),
-    path("reports/applications.csv", entitlements.applications_csv, name="applications_csv"),
+    path("reports/<slug:name>.csv", entitlements.export_csv, name="export_csv"),
 
 ]

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -82,17 +82,18 @@ def _csv_stream(name: str, columns: tuple[str, ...], rows: Callable[[], Iterator
     return response
 
 
-@login_required
-@require_GET
-def entitlements_csv(request):
-    _steward_required(request)
-    audit_record(actor=request.user, action="entitlements.export", detail={"format": "csv"})
-    return _csv_stream("entitlements", ENTITLEMENT_COLUMNS, entitlement_rows)
+# The CSV exports, by name: their columns and rows.
+EXPORTS: dict[str, tuple[tuple[str, ...], Callable[[], Iterator[tuple]]]] = {
+    "entitlements": (ENTITLEMENT_COLUMNS, entitlement_rows),
+    "applications": (APPLICATION_COLUMNS, application_rows),
+}
 
 
 @login_required
 @require_GET
-def applications_csv(request):
+def export_csv(request, name: str):
     _steward_required(request)
-    audit_record(actor=request.user, action="applications.export", detail={"format": "csv"})
-    return _csv_stream("applications", APPLICATION_COLUMNS, application_rows)
+    if name not in EXPORTS:
+        raise Http404("No such export.")
+    audit_record(actor=request.user, action=f"{name}.export", detail={"format": "csv"})
+    return _csv_stream(name, *EXPORTS[name])

@@ -61,6 +61,9 @@ def test_the_reports_page_is_for_stewards(version, steward, client):
     assert client.get("/account/reports/").status_code == 403
     assert client.get("/account/reports/entitlements.csv").status_code == 403
     client.force_login(steward)
+    assert client.get("/account/reports/nothing.csv").status_code == 404
+    client.force_login(UserFactory())
+    client.force_login(steward)
     page = client.get("/account/reports/").content.decode()
     assert version.dataset.catalogue_items.get().workflow.title in page
     assert "Open applications by age" in page
