@@ -81,7 +81,6 @@ def visa_keys_published() -> list[VisaSigningKey]:
 
 
 def jwks() -> dict:
-    visa_key_signing()  # relying parties may fetch the keys before the first visa is signed
     return {"keys": [key.public_jwk for key in visa_keys_published()]}
 
 

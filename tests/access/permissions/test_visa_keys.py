@@ -15,11 +15,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 def test_first_use_creates_one_key_and_the_private_half_is_never_stored_in_clear(client):
-    assert not VisaSigningKey.objects.exists()
+    # The JWKS is a public read: it writes nothing, so it is empty until the first visa is signed.
+    assert client.get("/.well-known/jwks.json").json() == {"keys": []}
+    key = visa_key_signing()
+    assert visa_key_signing() == key and VisaSigningKey.objects.count() == 1
     [published] = client.get("/.well-known/jwks.json").json()["keys"]
-    key = VisaSigningKey.objects.get()
     assert published == key.public_jwk and set(published) == {"kty", "use", "alg", "kid", "n", "e"}
-    assert visa_key_signing() == key
     assert b"PRIVATE KEY" not in bytes(key.wrapped_private_key)
     assert private_key_pem(key).startswith(b"-----BEGIN PRIVATE KEY-----")
     assert AuditEvent.objects.filter(action="visa_key.create", target_id=str(key.pk)).exists()

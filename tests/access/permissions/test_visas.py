@@ -5,7 +5,9 @@ from datetime import timedelta
 import jwt
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from access.models import Entitlement, OidcIdentity, VisaSigningKey
@@ -122,3 +124,13 @@ def test_visas_verify_across_a_rotation_until_the_old_key_leaves_the_jwks(resear
     assert old_kid not in kids and jwt.get_unverified_header(after)["kid"] in kids
     with pytest.raises(AssertionError, match="not in the JWKS"):
         _verify(before, client)
+
+
+def test_the_jwks_and_dac_pages_are_public_and_write_nothing(researcher, version, client):
+    dac = version.dataset.catalogue_items.get().workflow
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/.well-known/jwks.json").status_code == 200
+        page = client.get(f"/dacs/{dac.pk}/")
+    assert dac.title in page.content.decode() and dac.organisation.name in page.content.decode()
+    assert not [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert client.get("/dacs/999999/").status_code == 404
