@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from access.models import Group, GroupKind, GroupMembership
 from access.selectors import can_submit_for, submission_organisations
-from access.selectors.groups import may_manage_dataset
+from access.selectors.groups import may_manage_dataset, may_manage_group, user_group_ids
 from access.services import organisation_create
 from access.services.groups import (
     data_managers_perun_group_adopt,
@@ -20,6 +20,7 @@ from access.services.groups import (
     membership_transition,
     organisation_data_managers,
 )
+from access.services.groups_demo import groups_demo_seed
 from bigpicture.errors import UserError
 from bigpicture.storage import storage_settings
 from ingestion.services.submissions import submission_create
@@ -127,3 +128,14 @@ def test_an_imported_bundle_names_the_perun_group_and_login_fills_it(settings, t
     group_claims_sync(user=user, urns=["urn:geant:lifescience-ri.eu:group:bigpicture:dm-test-hospital"])
     assert GroupMembership.objects.get(user=user).group == group
     assert may_manage_dataset(user, dataset)
+
+
+def test_the_demo_seed_is_idempotent(organisation):
+    manager, member = UserFactory(), UserFactory()
+    first = groups_demo_seed(organisation=organisation, manager=manager, members=[member])
+    assert groups_demo_seed(organisation=organisation, manager=manager, members=[member]) == first
+    data_managers, research, cohort = first
+    assert may_manage_group(manager, cohort) and not may_manage_group(member, cohort)
+    assert user_group_ids(member) == {research.pk, cohort.pk}
+    assert GroupMembership.objects.get(user=member).expires_at is not None
+    assert cohort.invitations.count() == 1
