@@ -113,3 +113,13 @@ def pending_extensions(group: Group) -> QuerySet[ExtensionRequest]:
 
 def group_invitations(group: Group) -> QuerySet[Invitation]:
     return group.invitations.select_related("invited_by").order_by("-created")
+
+
+def user_by_name_or_email(value: str) -> User | None:
+    """The active user with that username, else the only active user with that email."""
+    value = value.strip()
+    user = User.objects.filter(is_active=True, username=value).first()
+    if user is None:
+        matches = list(User.objects.filter(is_active=True, email__iexact=value)[:2])
+        user = matches[0] if len(matches) == 1 else None
+    return user

@@ -148,7 +148,8 @@ def membership_transition(*, membership: GroupMembership, action: str, actor: Us
     membership = GroupMembership.objects.select_for_update().select_related("user", "group").get(pk=membership.pk)
     transition = _transition(action, membership.status)
     if transition is None:
-        raise UserError(f"A {membership.get_status_display().lower()} membership cannot be {action}d.")
+        status = membership.get_status_display().lower()
+        raise UserError(f"Cannot {action} {'an' if status[0] in 'aeiou' else 'a'} {status} membership.")
     from_status = membership.status
     membership.status = transition.target
     if expires_at != "keep":

@@ -4,6 +4,7 @@ import pytest
 
 from access.models import GroupMembership, MembershipSource, MembershipStatus
 from access.services.groups import group_claims_sync, membership_add, membership_transition
+from governance.models import AuditEvent
 from tests.access.groups.factories import GroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,8 +69,6 @@ def test_claim_does_not_turn_a_direct_membership_into_oidc_nor_reenable_a_disabl
 
 
 def test_sync_is_audited(user_factory):
-    from governance.models import AuditEvent
-
     user = user_factory()
     GroupFactory(entitlement_urn=URN)
     group_claims_sync(user=user, urns=[URN])
