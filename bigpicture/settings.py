@@ -253,6 +253,12 @@ CLAMD_BINARY = env_str("CLAMD_BINARY", "")
 
 
 # --- Access: applications (REMS-like: catalogue items, forms, licenses, workflows) ---
+# An applicant may nudge the handlers once per this many days (REMS #2058).
+APPLICATIONS_REMINDER_INTERVAL_DAYS = env_int("APPLICATIONS_REMINDER_INTERVAL_DAYS", 7)
+# Users are reminded this many days before their entitlement end date (REMS #3333).
+APPLICATIONS_EXPIRY_REMINDER_DAYS = env_int("APPLICATIONS_EXPIRY_REMINDER_DAYS", 14)
+# A submitted application older than this shows as past its SLA in the handler queue.
+APPLICATIONS_SLA_DAYS = env_int("APPLICATIONS_SLA_DAYS", 14)
 
 
 # --- Access: entitlements, the permission cache and outbound GA4GH visas ---
