@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from access.services.catalogue import catalogue_item_publish
 from metaflex.profile import find_attributes
 from metaflex.types import attributes_from_json
 from repository import models as m
@@ -75,5 +76,6 @@ def version_publish(*, version: m.DatasetVersion, collector: SummaryCollector, c
     dataset.save(update_fields=["latest_version", "status"])
     if complements:
         dataset.complements.add(*complements)
+    catalogue_item_publish(version=version, actor=version.published_by)
     public_export_build.dispatch(version.pk)
     return version
