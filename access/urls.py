@@ -1,6 +1,6 @@
 from django.urls import path
 
-from access.views import entitlements, groups, tokens
+from access.views import applications, entitlements, groups, tokens
 
 app_name = "access"
 urlpatterns = [
@@ -23,6 +23,16 @@ urlpatterns = [
     path("invitations/<str:token>/", groups.invitation_accept_view, name="invitation_accept"),
 
     # applications
+    path("applications/", applications.my_applications, name="my_applications"),
+    path("applications/queue/", applications.handler_queue_view, name="application_queue"),
+    path("applications/apply/<str:accession>/", applications.application_apply, name="application_apply"),
+    path("applications/<int:pk>/", applications.application_detail, name="application"),
+    path("applications/<int:pk>/command/<str:command>/", applications.application_command_view,
+         name="application_command"),
+    path("applications/<int:pk>/attachments/<int:attachment_pk>/", applications.attachment_download,
+         name="application_attachment"),
+    path("applications/<int:pk>/invitation/<str:token>/", applications.application_invitation,
+         name="application_invitation"),
 
     # entitlements
     path("access/", entitlements.my_access, name="my_access"),

@@ -95,6 +95,10 @@ def _configure(settings) -> None:
             },
 
             # access: applications
+            "application-end-dates": {
+                "task": "access.tasks.applications.application_end_dates",
+                "schedule": 3600.0,
+            },
 
             # access: entitlements and visas
 

@@ -287,6 +287,12 @@ GROUPS_EXPIRY_NOTICE_DAYS = [int(day) for day in env_list("GROUPS_EXPIRY_NOTICE_
 
 
 # --- Access: applications (REMS-like: catalogue items, forms, licenses, workflows) ---
+# An applicant may nudge the handlers once per this many days (REMS #2058).
+APPLICATIONS_REMINDER_INTERVAL_DAYS = env_int("APPLICATIONS_REMINDER_INTERVAL_DAYS", 7)
+# Users are reminded this many days before their entitlement end date (REMS #3333).
+APPLICATIONS_EXPIRY_REMINDER_DAYS = env_int("APPLICATIONS_EXPIRY_REMINDER_DAYS", 14)
+# A submitted application older than this shows as past its SLA in the handler queue.
+APPLICATIONS_SLA_DAYS = env_int("APPLICATIONS_SLA_DAYS", 14)
 
 
 # --- Access: entitlements, the permission cache and outbound GA4GH visas ---

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Max, Q, QuerySet
+import difflib
+
+from django.conf import settings
+from django.db.models import F, Max, Q, QuerySet
+from django.utils import timezone
 
 from access.models import (
     Application,
@@ -69,3 +73,61 @@ def open_application_for(user, dataset, *, exclude: Application | None = None) -
     if exclude is not None:
         found = found.exclude(pk=exclude.pk)
     return found.distinct().order_by("-created").first()
+
+
+def license_diff(user, version: LicenseVersion) -> tuple[LicenseVersion | None, list[tuple[str, str]]]:
+    """What changed since the version of the same license `user` last accepted (REMS #1591):
+    that version and the unified-diff lines as (kind, text), kind one of add, remove, context, hunk."""
+    accepted = (LicenseVersion.objects.filter(license_id=version.license_id, acceptances__user=user,
+                                              number__lt=version.number).order_by("-number").first())
+    if accepted is None:
+        return None, []
+    lines = []
+    for line in difflib.unified_diff(accepted.text.splitlines(), version.text.splitlines(),
+                                     fromfile=f"version {accepted.number}", tofile=f"version {version.number}",
+                                     lineterm=""):
+        if line.startswith(("---", "+++")):
+            continue
+        kind = {"+": "add", "-": "remove", "@": "hunk"}.get(line[:1], "context")
+        lines.append((kind, line))
+    if accepted.url != version.url:
+        lines.append(("add", f"+ link: {version.url}"))
+    if accepted.attachment.name != version.attachment.name:
+        lines.append(("add", "+ a new attachment"))
+    return accepted, lines
+
+
+def user_applications(user) -> QuerySet[Application]:
+    """The applications `user` is the applicant or a member of."""
+    return (Application.objects.filter(Q(applicant=user) | Q(members__user=user)).distinct()
+            .prefetch_related("catalogue_items__dataset").order_by("-created"))
+
+
+def handler_queue(user, *, state: str = "", mine: bool = False, unassigned: bool = False) -> QuerySet[Application]:
+    """Applications the user handles, decides or was asked to review, oldest submission first (drafts
+    are the applicant's own). `state` empty: every state but draft."""
+    found = Application.objects.filter(
+        Q(catalogue_items__workflow__handlers=user) | Q(catalogue_items__workflow__deciders=user)
+        | Q(reviewers__user=user)).exclude(state=ApplicationState.DRAFT)
+    if state:
+        found = found.filter(state=state)
+    if mine:
+        found = found.filter(assignee=user)
+    if unassigned:
+        found = found.filter(assignee__isnull=True)
+    return (found.distinct().select_related("applicant", "assignee")
+            .prefetch_related("catalogue_items__dataset", "catalogue_items__workflow")
+            .order_by(F("submitted_at").asc(nulls_last=True), "pk"))
+
+
+def sla_age_days(application: Application, *, now=None) -> int | None:
+    """Days since the last submission, while a decision is awaited (the SLA age in the queue)."""
+    if application.state != ApplicationState.SUBMITTED or application.submitted_at is None:
+        return None
+    return ((now or timezone.now()) - application.submitted_at).days
+
+
+def sla_overdue(application: Application, *, now=None) -> bool:
+    age = sla_age_days(application, now=now)
+    return age is not None and age >= settings.APPLICATIONS_SLA_DAYS
+

@@ -1,8 +1,7 @@
 """Celery tasks of access, one module per area (thin wrappers around services)."""
 
-# groups
+# applications, groups
+import access.tasks.applications  # noqa: F401
 import access.tasks.groups  # noqa: F401
-
-# applications
 
 # entitlements

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from access.services.catalogue import catalogue_item_publish
 from access.services.groups import data_managers_perun_group_adopt
 from metaflex.profile import find_attributes
 from metaflex.types import attributes_from_json
@@ -80,5 +81,6 @@ def version_publish(*, version: m.DatasetVersion, collector: SummaryCollector, c
         for perun_group in m.DatasetOrganisation.objects.filter(version=version).exclude(
                 datamanager_perun_group="").values_list("datamanager_perun_group", flat=True):
             data_managers_perun_group_adopt(organisation=organisation, perun_group=perun_group, actor=actor)
+    catalogue_item_publish(version=version, actor=version.published_by)
     public_export_build.dispatch(version.pk)
     return version

@@ -1,0 +1,1 @@
+"""The access-application engine: commands, the permission table, the projection of events."""

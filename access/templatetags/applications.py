@@ -1,0 +1,60 @@
+"""Template helpers of the application pages: answers by key, event labels, attachments and table rows."""
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from access.applications.commands import COMMANDS
+from access.models import User
+
+register = template.Library()
+
+
+@register.filter
+def get_answer(mapping, key):
+    if not isinstance(mapping, dict):
+        return ""
+    return mapping.get(key, mapping.get(str(key), ""))
+
+
+@register.filter
+def event_label(command: str) -> str:
+    spec = COMMANDS.get(command)
+    return spec.label if spec else command
+
+
+@register.filter
+def username(pk) -> str:
+    user = User.objects.filter(pk=pk).first()
+    return user.username if user else str(pk)
+
+
+@register.simple_tag
+def table_rows(field, value):
+    """The table's saved rows and two empty ones to fill."""
+    rows = [row for row in value or [] if isinstance(row, dict)]
+    return rows + [{}, {}]
+
+
+@register.simple_tag
+def answer_display(field, answers, attachments, application):
+    value = answers.get(field.key)
+    if value in (None, "", []):
+        return format_html('<span class="muted">{}</span>', "no answer")
+    if field.kind == "attachment":
+        attachment = attachments.get(value)
+        if attachment is None or attachment.redacted_at:
+            return format_html('<span class="muted">{}</span>', "redacted")
+        url = reverse("access:application_attachment", args=[application.pk, attachment.pk])
+        return format_html('<a href="{}">{}</a>', url, attachment.filename)
+    if field.kind in ("option", "multiselect"):
+        labels = {option.get("key"): option.get("label") for option in field.options or []}
+        chosen = value if isinstance(value, list) else [value]
+        return ", ".join(str(labels.get(key, key)) for key in chosen)
+    if field.kind == "table":
+        head = format_html_join("", "<th scope=\"col\">{}</th>", ((c.get("label"),) for c in field.columns))
+        body = format_html_join("", "<tr>{}</tr>", (
+            (format_html_join("", "<td>{}</td>", ((row.get(c.get("key"), ""),) for c in field.columns)),)
+            for row in value))
+        return format_html('<table class="table"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>', head, body)
+    return value

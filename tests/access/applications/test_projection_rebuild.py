@@ -1,0 +1,48 @@
+"""The event table is the truth: rebuilding every application from its events gives the stored state."""
+
+import pytest
+
+from access.applications.projection import project
+from access.models import Application
+from tests.access.applications.conftest import run
+from tests.access.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def _stored(application: Application) -> dict:
+    return {
+        "state": application.state, "applicant_id": application.applicant_id, "external_id": application.external_id,
+        "assignee_id": application.assignee_id, "entitlement_end": application.entitlement_end,
+        "submitted_at": application.submitted_at, "decided_at": application.decided_at,
+        "answers": application.answers, "renews_id": application.renews_id,
+        "member_ids": sorted(application.members.values_list("user_id", flat=True)),
+        "catalogue_item_ids": sorted(application.catalogue_items.values_list("pk", flat=True)),
+        "added_license_ids": sorted(application.added_licenses.values_list("pk", flat=True)),
+        "reviewers": {f"{r.user_id}:{r.kind}": r.pending for r in application.reviewers.all()},
+    }
+
+
+def _projected(application: Application) -> dict:
+    snapshot = project(application.events.order_by("seq"))
+    return {key: getattr(snapshot, key) for key in _stored(application)}
+
+
+def test_every_application_rebuilds_from_its_events(approved, applicant, handler, item, workflow):
+    member, reviewer = UserFactory(), UserFactory()
+    run(approved, "add-member", handler, user=member.username)
+    run(approved, "assign", handler)
+    run(approved, "assign-external-id", handler, external_id="EXT-1")
+    run(approved, "remark", handler, comment="Noted.")
+    renewal = run(approved, "copy-as-new", applicant).result["new_application"]
+    run(renewal, "accept-licenses", applicant)
+    run(renewal, "submit", applicant)
+    run(renewal, "request-review", handler, users=[reviewer.pk])
+    run(renewal, "review", reviewer, comment="Fine.")
+    run(renewal, "return", handler, comment="Update the plan.")
+    run(approved, "remove-member", handler, user=member.username)
+    run(approved, "close", handler, comment="Renewal under way.")
+    applications = list(Application.objects.all())
+    assert len(applications) == 2
+    for application in applications:
+        assert _projected(application) == _stored(application), application.pk
