@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 LOCAL_LOGIN_OFF = ("Local accounts are switched off on this portal: log in with Life Science AAI. "
                    "Only administrators log in with a password.")
+STATE_UNKNOWN = "This login link was used already or was started in another browser. Log in again."
 OIDC_OFF = "Life Science AAI login is not configured on this portal; log in with your portal account."
 
 
@@ -77,11 +78,12 @@ class OidcCallbackView(OIDCAuthenticationCallbackView):
             messages.error(request, OIDC_OFF)
             return redirect("login")
         try:
+            if "code" in request.GET and request.GET.get("state") not in request.session.get("oidc_states", {}):
+                raise SuspiciousOperation("OIDC callback state not found in the session")
             return super().get(request)
         except SuspiciousOperation as exc:  # the state is not one this session started (used, or forged)
             logger.warning("OIDC callback refused: %s", exc)
-            return self._failed("This login link was used already or was started in another browser. "
-                                "Log in again.")
+            return self._failed(STATE_UNKNOWN)
         except LoginRefused as exc:
             logger.warning("OIDC login refused: %s", exc)
             return self._failed(str(exc))
