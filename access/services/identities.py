@@ -10,6 +10,7 @@ from access.models import InboundVisa, OidcIdentity, User
 from access.oidc.claims import LoginClaims, username_base
 from access.oidc.visas import VerifiedVisa
 from access.services import user_create
+from access.services.groups import group_claims_sync
 from governance.services import audit_record
 
 
@@ -28,6 +29,7 @@ def oidc_login_record(*, issuer: str, claims: LoginClaims, visas: list[VerifiedV
     _profile_update(user=user, claims=claims)
     identity.last_login = timezone.now()
     identity.save(update_fields=["last_login"])
+    group_claims_sync(user=user, urns=claims.entitlements)
     visas_replace(user=user, passport_issuer=issuer, visas=visas)
     return user
 
