@@ -266,6 +266,7 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
 LOGIN_REDIRECT_URL_FAILURE = "login"
 # Username and password accounts; LOCAL_LOGIN=0 keeps them for superusers only.
 LOCAL_LOGIN = env_bool("LOCAL_LOGIN", True)
+AUTHENTICATION_BACKENDS = ["access.oidc.backend.LifeScienceAaiBackend", "access.oidc.backend.LocalAccountBackend"]
 # Inbound GA4GH visas are kept only when signed by a trusted (iss, jku) pair: "iss|jku,iss|jku".
 GA4GH_TRUSTED_VISA_ISSUERS = []
 for _pair in env_list("GA4GH_TRUSTED_VISA_ISSUERS", []):
