@@ -14,6 +14,7 @@ from access.services.catalogue import license_version_create
 from access.services.entitlements import blacklist_add, entitlements_recompute
 from access.services.groups import membership_add, membership_transition, organisation_data_managers
 from repository.models import AccessType, DatasetStatus
+from repository.services.datasets import dataset_status_change
 from tests.access.factories import UserFactory
 from tests.access.oidc.factories import TRUSTED_ISSUER, TRUSTED_JKU, InboundVisaFactory
 from tests.access.permissions.conftest import approve
@@ -119,8 +120,7 @@ def test_new_license_version_not_accepted_ends_access(researcher, version):
 def test_withdrawn_dataset(researcher, version):
     steward = UserFactory()
     role_grant(user=steward, role=Role.DATA_STEWARD)
-    version.dataset.status = DatasetStatus.WITHDRAWN
-    version.dataset.save(update_fields=["status"])
+    dataset_status_change(dataset=version.dataset, status=DatasetStatus.WITHDRAWN, reason="Consent withdrawn.")
     assert not can_access_pixels(researcher, version)
     assert can_access_pixels(steward, version)
 

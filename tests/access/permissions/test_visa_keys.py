@@ -46,3 +46,10 @@ def test_rotation_keeps_the_retired_key_published_for_the_longest_visa_lifetime(
     VisaSigningKey.objects.filter(pk=old.pk).update(not_after=timezone.now())
     assert [key["kid"] for key in jwks()["keys"]] == [new.kid]
     assert AuditEvent.objects.filter(action="visa_key.rotate").get().detail["retired"] == [old.kid]
+
+
+def test_the_admin_lists_keys_without_their_private_half(admin_client):
+    key = visa_key_signing()
+    page = admin_client.get(f"/admin/access/visasigningkey/{key.pk}/change/").content.decode()
+    assert key.kid in page and "wrapped" not in page.lower()
+    assert admin_client.get("/admin/access/visasigningkey/add/").status_code == 403
