@@ -7,8 +7,6 @@ DATABASE_URL, CELERY_BROKER_URL and STORAGE_BACKEND=s3.
 
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
-
 from bigpicture.env import (
     EnvError,
     env_bool,
@@ -306,7 +304,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
 # Seconds a cached permission answer lives at most (1..60: revocation and expiry take effect within it).
 PERMISSION_CACHE_SECONDS = env_int("PERMISSION_CACHE_SECONDS", 30)
 if not 1 <= PERMISSION_CACHE_SECONDS <= 60:
-    raise ImproperlyConfigured(f"PERMISSION_CACHE_SECONDS: expected 1 to 60 seconds, got {PERMISSION_CACHE_SECONDS}")
+    raise EnvError(f"PERMISSION_CACHE_SECONDS: expected 1 to 60 seconds, got {PERMISSION_CACHE_SECONDS}")
 # Outbound visas (access.visas): each lives this long at most (or until its entitlement ends, if
 # sooner); a retired signing key stays in /.well-known/jwks.json this long after its retirement.
 GA4GH_VISA_DEFAULT_SECONDS = env_int("GA4GH_VISA_DEFAULT_SECONDS", 3600)

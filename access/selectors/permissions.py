@@ -140,3 +140,15 @@ def user_entitlements(user) -> QuerySet[Entitlement]:
     """Every entitlement of `user`, newest first, with dataset, application and DAC (for "My access")."""
     return with_dac(Entitlement.objects.filter(user=user)).select_related(
         "dataset", "dataset__latest_version", "application").order_by("-start")
+
+
+def user_entitlements_by_phase(user, *, now: datetime | None = None) -> dict[str, list[Entitlement]]:
+    """The user's entitlements as "current", "upcoming" (not started) and "ended" (ended or revoked)."""
+    now = now or timezone.now()
+    phases: dict[str, list[Entitlement]] = {"current": [], "upcoming": [], "ended": []}
+    for entitlement in user_entitlements(user):
+        if entitlement.revoked_at is not None or (entitlement.end is not None and entitlement.end <= now):
+            phases["ended"].append(entitlement)
+        else:
+            phases["upcoming" if entitlement.start > now else "current"].append(entitlement)
+    return phases

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from access.roles import Role
-from access.selectors.permissions import user_entitlements
+from access.selectors.permissions import user_entitlements_by_phase
 from access.selectors.reports import (
     AGE_BUCKETS,
     APPLICATION_COLUMNS,
@@ -31,13 +31,8 @@ from repository.views.statistics import _csv_safe
 @login_required
 @require_GET
 def my_access(request):
-    now = timezone.now()
-    entitlements = list(user_entitlements(request.user))
     return render(request, "access/entitlements/my_access.html", {
-        "current": [e for e in entitlements if e.revoked_at is None and e.start <= now and (e.end is None or e.end > now)],
-        "past": [e for e in entitlements if not (e.revoked_at is None and (e.end is None or e.end > now))],
-        "upcoming": [e for e in entitlements if e.revoked_at is None and e.start > now],
-    })
+        **user_entitlements_by_phase(request.user), "is_steward": request.user.has_role(Role.DATA_STEWARD)})
 
 
 def _steward_required(request) -> None:

@@ -16,7 +16,9 @@ def test_lists_the_users_entitlements_with_their_dac(researcher, version, client
     page = client.get("/account/access/").content.decode()
     dac = version.dataset.catalogue_items.get().workflow
     assert version.title in page and f'href="/dacs/{dac.pk}/"' in page and dac.title in page
-    assert "no end date" in page
+    assert "no end date" in page and 'href="/account/reports/"' not in page
+    application = Entitlement.objects.get(user=researcher).application
+    assert f'href="/account/applications/{application.pk}/"' in page
     assert f"/api/v1/permissions/{researcher.username}" in page
 
 

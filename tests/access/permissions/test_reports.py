@@ -64,6 +64,7 @@ def test_the_reports_page_is_for_stewards(version, steward, client):
     assert client.get("/account/reports/nothing.csv").status_code == 404
     client.force_login(UserFactory())
     client.force_login(steward)
+    assert 'href="/account/reports/"' in client.get("/account/access/").content.decode()
     page = client.get("/account/reports/").content.decode()
     assert version.dataset.catalogue_items.get().workflow.title in page
     assert "Open applications by age" in page
