@@ -299,7 +299,9 @@ APPLICATIONS_SLA_DAYS = env_int("APPLICATIONS_SLA_DAYS", 14)
 # CACHE_URL redis://host:6379/<db> shares it between every web and worker process; unset, each process
 # has its own local memory, and then only the TTL below bounds how long a revoked answer lives.
 _cache_url = env_str("CACHE_URL", "")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+# A cache that stops answering costs a second at most: permission answers then come from the database.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url,
+                      "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
           if _cache_url else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Seconds a cached permission answer lives at most (1..60: revocation and expiry take effect within it).
 PERMISSION_CACHE_SECONDS = env_int("PERMISSION_CACHE_SECONDS", 30)

@@ -14,6 +14,7 @@ within that bound.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db.models import F, Min, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from access.models import Blacklist, CatalogueItem, Entitlement
 from access.roles import Role
@@ -32,6 +34,9 @@ from ingestion.models import Submission
 from repository.models import AccessType, Dataset, DatasetStatus, DatasetVersion
 
 CACHE_ALIAS = "default"
+# A cache that is down costs speed, never a wrong answer or a failed write.
+CACHE_ERRORS = (OSError, RedisError)
+log = logging.getLogger(__name__)
 _PREFIX = "perm:"
 EVERYONE = f"{_PREFIX}g:all"
 
@@ -68,8 +73,12 @@ def can_access_pixels(user, target: Dataset | DatasetVersion | Submission) -> bo
 def _cached(user, *, generations: list[str], answer_key: str,
             compute: Callable[[], tuple[bool, float | None]]) -> bool:
     cache = permission_cache()
-    found = cache.get_many([*generations, answer_key])
-    stamp = tuple(_generation(cache, key, found) for key in generations)
+    try:
+        found = cache.get_many([*generations, answer_key])
+        stamp = tuple(_generation(cache, key, found) for key in generations)
+    except CACHE_ERRORS as exc:
+        log.warning("permission cache unavailable (%s); answering from the database", exc)
+        return compute()[0]
     cached = found.get(answer_key)
     if cached is not None and tuple(cached[:-1]) == stamp:
         return cached[-1]
@@ -78,7 +87,10 @@ def _cached(user, *, generations: list[str], answer_key: str,
     if seconds_valid is not None:
         ttl = min(ttl, int(seconds_valid))
     if ttl >= 1:
-        cache.set(answer_key, (*stamp, answer), ttl)
+        try:
+            cache.set(answer_key, (*stamp, answer), ttl)
+        except CACHE_ERRORS as exc:
+            log.warning("permission cache unavailable (%s); the answer is not kept", exc)
     return answer
 
 

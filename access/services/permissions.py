@@ -11,6 +11,7 @@ from before the commit and stamped them with the new generation.
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.apps import apps
@@ -18,11 +19,14 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from access.selectors.permissions import (
+    CACHE_ERRORS,
     EVERYONE,
     dataset_generation_key,
     permission_cache,
     user_generation_key,
 )
+
+log = logging.getLogger(__name__)
 
 # model label -> what its rows decide: "user" (the field holding the user's id), "dataset", or everyone.
 _WATCHED: dict[str, tuple[str, str | None]] = {
@@ -57,11 +61,15 @@ def permissions_invalidate(*, user_id: int | None = None, dataset_id: int | None
 
 def _bump(keys: list[str]) -> None:
     cache = permission_cache()
-    for key in keys:
-        try:
-            cache.incr(key)
-        except ValueError:  # never read yet: start it where readers would
-            cache.set(key, time.time_ns(), timeout=None)
+    try:
+        for key in keys:
+            try:
+                cache.incr(key)
+            except ValueError:  # never read yet: start it where readers would
+                cache.set(key, time.time_ns(), timeout=None)
+    except CACHE_ERRORS as exc:
+        # The write goes on; answers cached before the outage still expire within PERMISSION_CACHE_SECONDS.
+        log.warning("permission cache unavailable (%s); generations %s not bumped", exc, keys)
 
 
 def _on_write(sender, instance, **kwargs) -> None:

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import caches
 from django.db.models import F
+from django.test import override_settings
 from django.utils import timezone
 
 from access.models import Entitlement
@@ -85,3 +86,11 @@ def test_an_evicted_generation_never_revives_an_old_answer(researcher, version):
     Entitlement.objects.filter(user=researcher).update(revoked_at=timezone.now(), end=F("start"))
     caches["default"].delete(user_generation_key(researcher.pk))
     assert not can_access_pixels(researcher, version)
+
+
+def test_a_cache_that_is_down_costs_speed_not_answers_or_writes(researcher, version):
+    down = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    with override_settings(CACHES=down):
+        assert can_access_pixels(researcher, version)
+        _revoke(researcher)  # the signal's bump fails; the save does not
+        assert not can_access_pixels(researcher, version)
