@@ -5,8 +5,9 @@ or one DatasetVersion) or the ingestion inbox (a Submission).
 
 The cache (settings.CACHES, Redis in production) holds one answer per (user, target), stamped with
 three generation numbers: everyone's, the user's and the dataset's. A write that may change an answer
-bumps the matching generation after it commits (access.services.permissions, by signals), so a
-stamped answer no longer matches and is recomputed at once, in every process that shares the cache.
+bumps the matching generation, at the write and again after the commit (access.services.permissions,
+by signals), so a stamped answer no longer matches and is recomputed at once, in every process that
+shares the cache. A cached answer costs one cache round trip and no query.
 Each answer also lives at most PERMISSION_CACHE_SECONDS, and never past the moment its entitlement
 ends (or the next one starts), so time alone and writes that bypass signals still take effect
 within that bound.
@@ -58,19 +59,26 @@ def can_access_pixels(user, target: Dataset | DatasetVersion | Submission) -> bo
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if isinstance(target, Submission):
-        return _cached(user, generations=[EVERYONE, user_generation_key(user.pk)],
+        return _cached(generations=[EVERYONE, user_generation_key(user.pk)],
                        answer_key=f"{_PREFIX}a:{user.pk}:o{target.organisation_id}",
                        compute=lambda: (_submission_answer(user, target), None))
-    version = target if isinstance(target, DatasetVersion) else target.latest_version
-    if version is None:
+    # Keys from ids only, so a cached answer loads no related row.
+    if isinstance(target, DatasetVersion):
+        dataset_id, version_id = target.dataset_id, target.pk
+    else:
+        dataset_id, version_id = target.pk, target.latest_version_id
+    if version_id is None:
         return False  # a dataset never published has no pixels
-    dataset = version.dataset
-    return _cached(user, generations=[EVERYONE, user_generation_key(user.pk), dataset_generation_key(dataset.pk)],
-                   answer_key=f"{_PREFIX}a:{user.pk}:d{dataset.pk}:v{version.pk}",
-                   compute=lambda: _dataset_answer(user, dataset, version, timezone.now()))
+
+    def compute() -> tuple[bool, float | None]:
+        version = target if isinstance(target, DatasetVersion) else target.latest_version
+        return _dataset_answer(user, version.dataset, version, timezone.now())
+
+    return _cached(generations=[EVERYONE, user_generation_key(user.pk), dataset_generation_key(dataset_id)],
+                   answer_key=f"{_PREFIX}a:{user.pk}:d{dataset_id}:v{version_id}", compute=compute)
 
 
-def _cached(user, *, generations: list[str], answer_key: str,
+def _cached(*, generations: list[str], answer_key: str,
             compute: Callable[[], tuple[bool, float | None]]) -> bool:
     cache = permission_cache()
     try:

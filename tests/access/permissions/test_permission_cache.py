@@ -13,6 +13,7 @@ from access.models import Entitlement
 from access.selectors import can_access_pixels
 from access.selectors import permissions as permission_selectors
 from access.selectors.permissions import user_generation_key
+from repository.models import Dataset, DatasetVersion
 from tests.access.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -33,9 +34,12 @@ def test_a_cached_answer_needs_no_query(researcher, version, django_assert_num_q
     stranger = UserFactory()
     assert can_access_pixels(researcher, version)
     assert not can_access_pixels(stranger, version)
+    # As a request would have them: rows loaded afresh, their related rows not.
+    fresh_version, fresh_dataset = DatasetVersion.objects.get(pk=version.pk), Dataset.objects.get(pk=version.dataset_id)
     with django_assert_num_queries(0):
-        assert can_access_pixels(researcher, version)
-        assert not can_access_pixels(stranger, version)
+        assert can_access_pixels(researcher, fresh_version)
+        assert can_access_pixels(researcher, fresh_dataset)
+        assert not can_access_pixels(stranger, fresh_version)
 
 
 def test_a_revoke_is_seen_at_once_in_the_same_process(researcher, version):
