@@ -74,3 +74,13 @@ def test_sync_is_audited(user_factory):
     group_claims_sync(user=user, urns=[URN])
     assert AuditEvent.objects.filter(action="group.claims_sync", target_id=str(user.pk)).exists()
     assert AuditEvent.objects.filter(action="group_membership.create").exists()
+
+
+def test_a_login_without_the_claim_changes_nothing_but_an_empty_claim_removes(user_factory):
+    user = user_factory()
+    GroupFactory(entitlement_urn=URN)
+    group_claims_sync(user=user, urns=[URN])
+    assert group_claims_sync(user=user, urns=None) == {"added": [], "removed": []}
+    assert GroupMembership.objects.filter(user=user).exists()
+    assert group_claims_sync(user=user, urns=[]) == {"added": [], "removed": [URN]}
+    assert not GroupMembership.objects.filter(user=user).exists()
