@@ -94,7 +94,7 @@ class OidcCallbackView(OIDCAuthenticationCallbackView):
     def login_failure(self):
         if self.request.GET.get("error"):
             return self._failed("Logging in with Life Science AAI was cancelled or refused "
-                                f"({self.request.GET.get('error_description') or self.request.GET['error']}).")
+                                f"({(self.request.GET.get('error_description') or self.request.GET['error'])[:200]}).")
         return self._failed("Logging in with Life Science AAI did not work. Log in again.")
 
     def _failed(self, message: str):
