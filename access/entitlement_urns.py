@@ -13,8 +13,9 @@ from urllib.parse import quote, unquote
 
 from django.conf import settings
 
-# A Perun group name as MetaFleX ORGANISATION.DATAMANAGER_PERUN_GROUP may give it: "<vo>:<group>".
-PERUN_GROUP_NAME = re.compile(r"^[\w.-]+(:[\w.%-]+)+$")
+# A Perun group name as MetaFleX ORGANISATION.DATAMANAGER_PERUN_GROUP may give it: "<vo>:<group>", or
+# "<group>" alone when GROUPS_PERUN_VO names the VO.
+PERUN_GROUP_NAME = re.compile(r"^[\w.-]+(:[\w.%-]+)*$")
 
 
 def urn_key(urn: str) -> str:
@@ -32,13 +33,18 @@ def urn_key(urn: str) -> str:
 
 
 def perun_group_urn(value: str) -> str:
-    """The entitlement URN that `value` names: a URN as it is, or a Perun group name ("vo:group") under
-    GROUPS_ENTITLEMENT_PREFIX with GROUPS_ENTITLEMENT_AUTHORITY; "" when `value` is neither."""
+    """The entitlement URN that `value` names: a URN as it is, or a Perun group name ("vo:group", or "group"
+    in GROUPS_PERUN_VO) under GROUPS_ENTITLEMENT_PREFIX with GROUPS_ENTITLEMENT_AUTHORITY; "" when `value` is
+    neither (a bare name without GROUPS_PERUN_VO is ambiguous: a VO or a group)."""
     value = (value or "").strip()
     if value.lower().startswith("urn:"):
         return value
     if not PERUN_GROUP_NAME.match(value):
         return ""
+    if ":" not in value:
+        if not settings.GROUPS_PERUN_VO:
+            return ""
+        value = f"{settings.GROUPS_PERUN_VO}:{value}"
     parts = ":".join(quote(unquote(part), safe="") for part in value.split(":"))
     authority = settings.GROUPS_ENTITLEMENT_AUTHORITY
     return f"{settings.GROUPS_ENTITLEMENT_PREFIX}{parts}" + (f"#{authority}" if authority else "")

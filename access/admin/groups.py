@@ -23,6 +23,7 @@ from access.services.groups import (
 from access.services.groups_extensions import extension_decide
 from access.services.groups_invitations import invitation_resend, invitation_revoke
 from bigpicture.errors import UserError
+from governance.admin import ReadOnlyAdmin
 from governance.services import audit_record
 
 
@@ -55,7 +56,7 @@ class SubgroupInline(ReadOnlyTabular):
     verbose_name_plural = "subgroups"
 
 
-class MembershipInline(ReadOnlyTabular):
+class GroupMembershipInline(ReadOnlyTabular):
     model = GroupMembership
     fields = ("user", "source", "status", "expires_at", "updated")
 
@@ -70,7 +71,7 @@ class GroupAdmin(admin.ModelAdmin):
     fields = ("organisation", "parent", "name", "slug", "kind", "description", "entitlement_urn",
               "expiry_period", "expiry_grace", "path")
     readonly_fields = ("path",)
-    inlines = [ManagerInline, SubgroupInline, MembershipInline]
+    inlines = [ManagerInline, SubgroupInline, GroupMembershipInline]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -104,21 +105,12 @@ def _each(modeladmin, request, queryset, service, done: str) -> None:
 
 
 @admin.register(GroupMembership)
-class GroupMembershipAdmin(admin.ModelAdmin):
+class GroupMembershipAdmin(ReadOnlyAdmin):
     list_display = ("user", "group", "source", "status", "expires_at", "updated")
     list_filter = ("status", "source", "group__kind", "group__organisation")
     search_fields = ("user__username", "user__email", "group__name")
     inlines = [EventInline]
     actions = ["extend", "disable", "remove"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Extend (or enable) by the group's rule")
     def extend(self, request, queryset):
@@ -135,20 +127,11 @@ class GroupMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdmin):
     list_display = ("email", "group", "status", "sent_at", "expires_at", "accepted_by")
     list_filter = ("status",)
     search_fields = ("email", "name", "group__name")
     actions = ["resend", "revoke"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Resend (a new link and expiry)")
     def resend(self, request, queryset):
@@ -160,16 +143,10 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(admin.ModelAdmin):
+class ExtensionRequestAdmin(ReadOnlyAdmin):
     list_display = ("membership", "status", "created", "decided_by", "decided_at")
     list_filter = ("status",)
     actions = ["approve", "reject"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
     @admin.action(description="Approve (extend by the group's rule)")
     def approve(self, request, queryset):

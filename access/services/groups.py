@@ -181,12 +181,15 @@ def membership_remove(*, membership: GroupMembership, actor: User | None = None,
 
 
 @transaction.atomic
-def group_claims_sync(*, user: User, urns: list[str]) -> dict:
+def group_claims_sync(*, user: User, urns: list[str] | None) -> dict:
     """Keep `user`'s "oidc" memberships in step with the entitlement URNs of this login.
 
     Groups whose URN is claimed get a valid membership (source "oidc" when new); oidc memberships of
     groups no longer claimed are removed. Direct and invitation memberships are never touched.
+    `urns=None` (the login carried no eduperson_entitlement claim at all) changes nothing.
     """
+    if urns is None:
+        return {"added": [], "removed": []}
     keys = {key for key in (urn_key(urn) for urn in urns or []) if key}
     claimed = list(Group.objects.filter(entitlement_key__in=keys)) if keys else []
     added, removed = [], []

@@ -24,11 +24,15 @@ from access.services.groups_mail import group_mail
 def memberships_expire(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     counts = {"expired": 0, "disabled": 0, "notices": 0}
-    due = GroupMembership.objects.filter(status=MembershipStatus.VALID, expires_at__lte=now).select_related("group")
-    for membership in due:
+    due = GroupMembership.objects.filter(status=MembershipStatus.VALID, expires_at__lte=now).values_list("pk",
+                                                                                                         flat=True)
+    for pk in list(due):
         with transaction.atomic():
-            grace = grace_parse(membership.group.expiry_grace)
-            if grace is None:
+            # Locked and read again: an extension may have moved the end meanwhile.
+            membership = GroupMembership.objects.select_for_update().select_related("group").get(pk=pk)
+            if membership.status != MembershipStatus.VALID or membership.expires_at > now:
+                continue
+            if grace_parse(membership.group.expiry_grace) is None:
                 membership_transition(membership=membership, action="disable",
                                       message="Expired; the group keeps no grace period.")
                 counts["disabled"] += 1
@@ -42,7 +46,10 @@ def memberships_expire(*, now: datetime | None = None) -> dict[str, int]:
         grace_end = grace.end_after(membership.expires_at) if grace and membership.expires_at else None
         if grace_end is None or grace_end <= now:
             with transaction.atomic():
-                membership_transition(membership=membership, action="disable", message="The grace period is over.")
+                locked = GroupMembership.objects.select_for_update().get(pk=membership.pk)
+                if locked.status != MembershipStatus.EXPIRED or locked.expires_at != membership.expires_at:
+                    continue
+                membership_transition(membership=locked, action="disable", message="The grace period is over.")
             counts["disabled"] += 1
     counts["notices"] = expiry_notices_send(now=now)
     counts["invitations_expired"] = invitations_expire(now=now)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -42,6 +43,17 @@ from access.services.groups_invitations import (
 from bigpicture.errors import UserError
 
 
+def _act(request, service, *, done: str, to: str, **kwargs):
+    """Run a service for a button; its UserError becomes the page's message. Redirects to `to`."""
+    try:
+        service()
+    except UserError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return redirect(to, **kwargs)
+
+
 def _managed(request, pk: int) -> Group:
     group = get_object_or_404(Group.objects.select_related("organisation", "parent"), pk=pk)
     if not may_manage_group(request.user, group):
@@ -63,16 +75,10 @@ def my_groups(request):
 def extension_request_view(request, pk: int):
     membership = get_object_or_404(GroupMembership.objects.select_related("group"), pk=pk, user=request.user)
     form = ExtensionRequestForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise UserError("; ".join(message for errors in form.errors.values() for message in errors))
-        extension_request(membership=membership, user=request.user, message=form.cleaned_data["message"])
-    except UserError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"You asked to extend your membership of {membership.group.name}; "
-                                  "its manager decides, and you hear by mail.")
-    return redirect("access:groups")
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    return _act(request, lambda: extension_request(membership=membership, user=request.user, message=message),
+                done=f"You asked to extend your membership of {membership.group.name}; its manager decides, "
+                     "and you hear by mail.", to="access:groups")
 
 
 def _detail(request, group: Group, *, status: int = 200, **forms):
@@ -113,13 +119,16 @@ def member_add(request, pk: int):
     return _detail(request, group, add_form=form, status=400)
 
 
+# action -> (service, what the message says happened)
 MEMBER_ACTIONS = {
-    "disable": lambda membership, actor: membership_transition(membership=membership, action="disable", actor=actor,
-                                                               message="Disabled by a manager"),
-    "extend": lambda membership, actor: membership_extend(membership=membership, actor=actor,
-                                                          message="Extended by a manager"),
-    "remove": lambda membership, actor: membership_remove(membership=membership, actor=actor),
+    "disable": (lambda membership, actor: membership_transition(membership=membership, action="disable",
+                                                                actor=actor, message="Disabled by a manager"),
+                "disabled"),
+    "extend": (lambda membership, actor: membership_extend(membership=membership, actor=actor,
+                                                           message="Extended by a manager"), "extended"),
+    "remove": (lambda membership, actor: membership_remove(membership=membership, actor=actor), "removed"),
 }
+INVITATION_ACTIONS = {"resend": (invitation_resend, "resent"), "revoke": (invitation_revoke, "revoked")}
 
 
 @login_required
@@ -128,14 +137,11 @@ def member_action(request, pk: int, membership_pk: int, action: str):
     group = _managed(request, pk)
     membership = get_object_or_404(GroupMembership.objects.select_related("user"), pk=membership_pk, group=group)
     if action not in MEMBER_ACTIONS:
-        raise PermissionDenied(f"Unknown action {action!r}.")
-    try:
-        MEMBER_ACTIONS[action](membership, request.user)
-    except UserError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"{membership.user.get_username()}: {action} done.")
-    return redirect("access:group", pk=group.pk)
+        raise Http404(f"Unknown action {action!r}.")
+    service, done = MEMBER_ACTIONS[action]
+    return _act(request, lambda: service(membership, request.user),
+                done=f"The membership of {membership.user.get_username()} is {done}.", to="access:group",
+                pk=group.pk)
 
 
 @login_required
@@ -174,16 +180,11 @@ def invitations_csv(request, pk: int):
 def invitation_action(request, pk: int, invitation_pk: int, action: str):
     group = _managed(request, pk)
     invitation = get_object_or_404(Invitation, pk=invitation_pk, group=group)
-    service = {"resend": invitation_resend, "revoke": invitation_revoke}.get(action)
-    if service is None:
-        raise PermissionDenied(f"Unknown action {action!r}.")
-    try:
-        service(invitation=invitation, actor=request.user)
-    except UserError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Invitation of {invitation.email}: {action} done.")
-    return redirect("access:group", pk=group.pk)
+    if action not in INVITATION_ACTIONS:
+        raise Http404(f"Unknown action {action!r}.")
+    service, done = INVITATION_ACTIONS[action]
+    return _act(request, lambda: service(invitation=invitation, actor=request.user),
+                done=f"The invitation of {invitation.email} is {done}.", to="access:group", pk=group.pk)
 
 
 @login_required
@@ -195,14 +196,10 @@ def extension_decide_view(request, pk: int, request_pk: int):
     if not form.is_valid():
         messages.error(request, "Choose approve or reject.")
         return redirect("access:group", pk=group.pk)
-    try:
-        extension_decide(request=extension, approve=form.cleaned_data["decision"] == "approve",
-                         actor=request.user, message=form.cleaned_data["message"])
-    except UserError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Extension request {form.cleaned_data['decision']}d.")
-    return redirect("access:group", pk=group.pk)
+    decision = form.cleaned_data["decision"]
+    return _act(request, lambda: extension_decide(request=extension, approve=decision == "approve",
+                                                  actor=request.user, message=form.cleaned_data["message"]),
+                done=f"Extension request {decision}d.", to="access:group", pk=group.pk)
 
 
 @never_cache

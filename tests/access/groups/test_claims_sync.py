@@ -4,6 +4,7 @@ import pytest
 
 from access.models import GroupMembership, MembershipSource, MembershipStatus
 from access.services.groups import group_claims_sync, membership_add, membership_transition
+from governance.models import AuditEvent
 from tests.access.groups.factories import GroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,10 +69,18 @@ def test_claim_does_not_turn_a_direct_membership_into_oidc_nor_reenable_a_disabl
 
 
 def test_sync_is_audited(user_factory):
-    from governance.models import AuditEvent
-
     user = user_factory()
     GroupFactory(entitlement_urn=URN)
     group_claims_sync(user=user, urns=[URN])
     assert AuditEvent.objects.filter(action="group.claims_sync", target_id=str(user.pk)).exists()
     assert AuditEvent.objects.filter(action="group_membership.create").exists()
+
+
+def test_a_login_without_the_claim_changes_nothing_but_an_empty_claim_removes(user_factory):
+    user = user_factory()
+    GroupFactory(entitlement_urn=URN)
+    group_claims_sync(user=user, urns=[URN])
+    assert group_claims_sync(user=user, urns=None) == {"added": [], "removed": []}
+    assert GroupMembership.objects.filter(user=user).exists()
+    assert group_claims_sync(user=user, urns=[]) == {"added": [], "removed": [URN]}
+    assert not GroupMembership.objects.filter(user=user).exists()

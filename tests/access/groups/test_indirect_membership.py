@@ -3,15 +3,10 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from access.models import GroupKind
-from access.selectors.groups import group_members, may_manage_dataset, user_group_ids
-from access.services import organisation_create
-from access.services.groups import membership_add, membership_transition, organisation_data_managers
-from repository.models import Dataset
+from access.selectors.groups import group_members, user_group_ids
+from access.services.groups import membership_add, membership_transition
 from tests.access.groups.factories import GroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,22 +49,3 @@ def test_expired_disabled_and_overdue_memberships_do_not_count(user_factory):
     late.save()
     assert all(user_group_ids(user) == set() for user in (expired, disabled, overdue))
     assert not group_members(group).exists()
-
-
-def test_data_manager_group_is_created_with_the_organisation_and_manages_its_datasets(user_factory):
-    organisation = organisation_create(name="Karolinska", slug="ki")
-    group = organisation_data_managers(organisation)
-    assert group.kind == GroupKind.DATA_MANAGERS and organisation.groups.count() == 1
-    assert organisation_data_managers(organisation) == group
-    dataset = Dataset.objects.create(accession="bp-dataset-1", alias="d1", organisation=organisation)
-    manager, subgroup_member, outsider = user_factory(), user_factory(), user_factory()
-    membership_add(group=group, user=manager)
-    membership_add(group=GroupFactory(organisation=organisation, parent=group, kind="group"), user=subgroup_member)
-    other_dm = organisation_data_managers(organisation_create(name="Other", slug="other"))
-    membership_add(group=other_dm, user=outsider)
-
-    assert may_manage_dataset(manager, dataset) and may_manage_dataset(subgroup_member, dataset)
-    assert not may_manage_dataset(outsider, dataset)
-    with CaptureQueriesContext(connection) as queries:
-        may_manage_dataset(manager, dataset)
-    assert len(queries) == 1
