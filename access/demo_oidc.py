@@ -36,11 +36,11 @@ class VisaSigner:
 
     def __init__(self, *, issuer: str, jku: str):
         self.issuer, self.jku, self.kid = issuer, jku, uuid.uuid4().hex[:16]
-        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
     @property
     def jwks(self) -> dict:
-        jwk = jwt.algorithms.RSAAlgorithm.to_jwk(self._key.public_key(), as_dict=True)
+        jwk = jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
         return {"keys": [{**jwk, "kid": self.kid, "alg": "RS256", "use": "sig"}]}
 
     def sign(self, *, sub: str, type: str, value: str, source: str, by: str = "so", asserted: float | None = None,
@@ -49,7 +49,7 @@ class VisaSigner:
         payload = {"iss": self.issuer, "sub": sub, "iat": now, "exp": now + lifetime_seconds, "jti": str(uuid.uuid4()),
                    "ga4gh_visa_v1": {"type": type, "value": value, "source": source, "by": by,
                                      "asserted": int(asserted if asserted is not None else now - 86400), **extra}}
-        return jwt.encode(payload, self._key, algorithm="RS256",
+        return jwt.encode(payload, self.key, algorithm="RS256",
                           headers={"jku": jku or self.jku, "kid": self.kid, "typ": "JWT"})
 
 
@@ -120,6 +120,7 @@ class MockProvider:
 class DemoOidc:
     provider: MockProvider
     env: dict[str, str]
+    entitlements: tuple[str, ...] = (DEMO_ENTITLEMENT,)
     sub: str = DEMO_SUB
 
     def stop(self) -> None:
@@ -128,12 +129,12 @@ class DemoOidc:
     def describe(self, portal_url: str) -> list[str]:
         return [f"Log in with Life Science AAI: {portal_url}/accounts/login/ → the mock issuer at "
                 f"{self.provider.issuer}/ → click the predefined user {self.sub}",
-                f"  it carries the entitlement {DEMO_ENTITLEMENT}",
+                f"  it carries the entitlements {', '.join(self.entitlements) or '(none)'}",
                 f"  and a ResearcherStatus visa (bona fide researcher); see {portal_url}/account/"]
 
 
-def demo_users(provider: MockProvider) -> list:
-    """The demo identity: a researcher with an entitlement and a ResearcherStatus visa."""
+def demo_users(provider: MockProvider, *, entitlements: tuple[str, ...] = (DEMO_ENTITLEMENT,)) -> list:
+    """The demo identity: a researcher with `entitlements` and a ResearcherStatus visa."""
     from oidc_provider_mock import User
 
     visa = provider.visa_signer.sign(sub=DEMO_SUB, type="ResearcherStatus", value=BONA_FIDE_STATUS,
@@ -141,17 +142,20 @@ def demo_users(provider: MockProvider) -> list:
     return [User(sub=DEMO_SUB, claims={
         "email": "rafaela.researcher@demo-university.example", "email_verified": True,
         "name": "Rafaela Researcher", "given_name": "Rafaela", "family_name": "Researcher",
-        "preferred_username": "rafaela", "eduperson_entitlement": [DEMO_ENTITLEMENT], "ga4gh_passport_v1": [visa],
+        "preferred_username": "rafaela", "eduperson_entitlement": list(entitlements), "ga4gh_passport_v1": [visa],
     })]
 
 
-def demo_oidc_start(port: int = 9400) -> DemoOidc:
-    """Run the stand-in on 127.0.0.1:`port` and point this process (settings and environment) at it."""
-    provider = MockProvider(port=port, users=demo_users).start()
+def demo_oidc_start(port: int = 9400, *, entitlements: tuple[str, ...] = (DEMO_ENTITLEMENT,)) -> DemoOidc:
+    """Run the stand-in on 127.0.0.1:`port` and point this process (settings and environment) at it.
+
+    `entitlements`: the eduperson_entitlement URNs of the demo identity (a demo group's entitlement_urn).
+    """
+    provider = MockProvider(port=port, users=lambda mock: demo_users(mock, entitlements=entitlements)).start()
     env = {"OIDC_OP_ISSUER": provider.issuer, "OIDC_RP_CLIENT_ID": DEMO_CLIENT_ID,
            "OIDC_RP_CLIENT_SECRET": DEMO_CLIENT_SECRET, "GA4GH_TRUSTED_VISA_ISSUERS": provider.trusted_visa_issuers}
     os.environ.update(env)
     settings.OIDC_OP_ISSUER, settings.OIDC_RP_CLIENT_ID = provider.issuer, DEMO_CLIENT_ID
     settings.OIDC_RP_CLIENT_SECRET = DEMO_CLIENT_SECRET
     settings.GA4GH_TRUSTED_VISA_ISSUERS = [(provider.visa_signer.issuer, provider.visa_signer.jku)]
-    return DemoOidc(provider=provider, env=env)
+    return DemoOidc(provider=provider, env=env, entitlements=tuple(entitlements))

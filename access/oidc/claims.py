@@ -81,7 +81,8 @@ class LoginClaims:
     first_name: str = ""
     last_name: str = ""
     preferred_username: str = ""
-    entitlements: list[str] = field(default_factory=list)
+    # None: this login says nothing about group memberships (see claims_read).
+    entitlements: list[str] | None = None
     passport: list[str] = field(default_factory=list)
 
 
@@ -96,7 +97,7 @@ def claims_read(*, id_token: dict, userinfo: dict) -> LoginClaims:
     return LoginClaims(
         sub=id_token["sub"], email=_email(claims), first_name=first[:150], last_name=last[:150],
         preferred_username=_text(claims, "preferred_username", 150),
-        entitlements=_strings(claims.get("eduperson_entitlement")),
+        entitlements=_entitlements(claims),
         passport=_strings(claims.get("ga4gh_passport_v1")),
     )
 
@@ -104,6 +105,15 @@ def claims_read(*, id_token: dict, userinfo: dict) -> LoginClaims:
 def _text(claims: dict, name: str, limit: int) -> str:
     value = claims.get(name)
     return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def _entitlements(claims: dict) -> list[str] | None:
+    """The claimed URNs. An absent claim, when the eduperson_entitlement scope was asked for, means none
+    (LS AAI leaves out empty claims, and a user who left every group must lose their memberships);
+    without that scope the login says nothing about groups (None: memberships are left alone)."""
+    if "eduperson_entitlement" in claims:
+        return _strings(claims["eduperson_entitlement"])
+    return [] if "eduperson_entitlement" in settings.OIDC_RP_SCOPES.split() else None
 
 
 def _email(claims: dict) -> str:

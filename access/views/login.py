@@ -17,28 +17,28 @@ from django.core.exceptions import SuspiciousOperation
 from django.shortcuts import redirect
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from access.models import User
 from access.oidc.discovery import oidc_enabled, provider_get
 from access.oidc.errors import LoginRefused, OidcUnavailable
 
 logger = logging.getLogger(__name__)
 
 LOCAL_LOGIN_OFF = ("Local accounts are switched off on this portal: log in with Life Science AAI. "
-                   "Only administrators log in with a password.")
+                   "Administrators: check your username and password.")
 STATE_UNKNOWN = "This login link was used already or was started in another browser. Log in again."
 OIDC_OFF = "Life Science AAI login is not configured on this portal; log in with your portal account."
 
 
 class LocalLoginForm(AuthenticationForm):
-    """Username and password; with LOCAL_LOGIN=0, for superusers only (the others are told why)."""
+    """Username and password; with LOCAL_LOGIN=0 for superusers only (LocalAccountBackend refuses the
+    others). Every refusal then gets the one message, so it tells no one which usernames are admins'."""
 
     def clean(self):
-        username = self.cleaned_data.get("username")
-        if not settings.LOCAL_LOGIN and username:
-            user = User.objects.filter(username=username).first()
-            if user is None or not user.is_superuser:
-                raise forms.ValidationError(LOCAL_LOGIN_OFF, code="local_login_off")
-        return super().clean()
+        try:
+            return super().clean()
+        except forms.ValidationError as exc:
+            if settings.LOCAL_LOGIN:
+                raise
+            raise forms.ValidationError(LOCAL_LOGIN_OFF, code="local_login_off") from exc
 
 
 class LoginView(auth_views.LoginView):
@@ -94,7 +94,7 @@ class OidcCallbackView(OIDCAuthenticationCallbackView):
     def login_failure(self):
         if self.request.GET.get("error"):
             return self._failed("Logging in with Life Science AAI was cancelled or refused "
-                                f"({self.request.GET.get('error_description') or self.request.GET['error']}).")
+                                f"({(self.request.GET.get('error_description') or self.request.GET['error'])[:200]}).")
         return self._failed("Logging in with Life Science AAI did not work. Log in again.")
 
     def _failed(self, message: str):

@@ -36,6 +36,21 @@ def test_changed_entitlement_claim_adds_and_removes_memberships(client, oidc_por
     assert _groups(user) == {"researchers"}
     client.post("/accounts/logout/")
 
+    # No claim at all, though asked for: LS AAI leaves empty claims out, so no groups.
     oidc_portal.provider.user_set(SUB, {"email": "e@uni.example"})
     oidc_portal.login(client, SUB)
     assert _groups(user) == set()
+
+
+def test_without_the_entitlement_scope_memberships_are_left_alone(client, oidc_portal, settings):
+    group_create(organisation=OrganisationFactory(), name="Researchers", slug="researchers",
+                 entitlement_urn=RESEARCHERS)
+    oidc_portal.provider.user_set(SUB, {"email": "e@uni.example", "eduperson_entitlement": [RESEARCHERS]})
+    oidc_portal.login(client, SUB)
+    user = OidcIdentity.objects.get(sub=SUB).user
+    client.post("/accounts/logout/")
+
+    settings.OIDC_RP_SCOPES = "openid profile email"
+    oidc_portal.provider.user_set(SUB, {"email": "e@uni.example"})
+    assert oidc_portal.login(client, SUB)["Location"] == "/"
+    assert _groups(user) == {"researchers"}

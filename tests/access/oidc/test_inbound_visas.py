@@ -72,7 +72,7 @@ def _forged(signer: VisaSigner, stranger: VisaSigner) -> str:
     """A visa under the trusted pair and its kid, signed with another key."""
     token = stranger.sign(sub=SUB, type="ResearcherStatus", value=BONA_FIDE, source="https://ls.example/")
     claims = jwt.decode(token, options={"verify_signature": False}) | {"iss": signer.issuer}
-    return jwt.encode(claims, stranger._key, algorithm="RS256", headers={"jku": signer.jku, "kid": signer.kid})
+    return jwt.encode(claims, stranger.key, algorithm="RS256", headers={"jku": signer.jku, "kid": signer.kid})
 
 
 def test_next_login_replaces_the_visas(client, oidc_portal):

@@ -61,3 +61,11 @@ def test_no_button_when_oidc_is_not_configured(client, settings):
     assert 'name="password"' in page
     response = client.get("/oidc/authenticate/", follow=True)
     assert "Life Science AAI login is not configured" in response.content.decode()
+
+
+def test_local_login_off_gives_an_admin_with_a_wrong_password_the_same_message(client, user_factory, settings):
+    settings.LOCAL_LOGIN = False
+    user_factory(username="ada", is_superuser=True, is_staff=True)
+    response = client.post("/accounts/login/", {"username": "ada", "password": "wrong"})
+    assert "Local accounts are switched off on this portal" in response.content.decode()
+    assert "_auth_user_id" not in client.session

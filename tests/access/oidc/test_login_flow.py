@@ -2,6 +2,8 @@
 identity; the next one finds it by (issuer, sub) and updates email and name."""
 
 import pytest
+import requests
+from django.contrib.messages import get_messages
 
 from access.models import OidcIdentity, User
 from governance.models import AuditEvent
@@ -54,3 +56,14 @@ def test_logout_ends_the_session(client, oidc_portal):
     assert response.status_code == 302
     assert "oidc_states" not in client.session
     assert client.get("/account/").status_code == 302  # to the login page
+
+
+def test_denied_at_the_issuer_says_so(client, oidc_portal):
+    authorize = oidc_portal.start(client)
+    answer = requests.post(authorize, data={"action": "deny"}, allow_redirects=False, timeout=10)
+    assert "error=access_denied" in answer.headers["Location"]
+    response = oidc_portal.callback(client, answer.headers["Location"])
+    assert response["Location"] == "/accounts/login/"
+    texts = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("cancelled or refused (The resource owner" in text for text in texts), texts
+    assert "_auth_user_id" not in client.session
