@@ -72,3 +72,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset.filter(revoked_at__isnull=True):
             token_revoke(token=token, actor=request.user)
         self.message_user(request, "Revoked.")
+
+
+# applications: workflows, forms, licenses, catalogue items, applications, entitlements, blacklist
+from access.admin import applications as applications_admin  # noqa: E402, F401
