@@ -6,8 +6,6 @@ state, history and the commands you may run); POST /commands/<command>/ with the
 
 from __future__ import annotations
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -15,11 +13,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from access.applications.commands import COMMANDS, CommandRefused, application_command
-from access.applications.page import application_page
+from access.applications.commands import COMMANDS, CommandRefused, application_command, command_args
+from access.applications.page import application_page_for
 from access.models import Application, ApplicationEvent, CatalogueItem
 from access.selectors.applications import handler_queue, user_applications
-from access.views.applications import command_args
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
@@ -90,20 +87,12 @@ class ApplicationListView(APIView):
         return Response(ApplicationSerializer(outcome.application).data, status=status.HTTP_201_CREATED)
 
 
-def _visible(request, pk: int) -> tuple[Application, dict]:
-    application = get_object_or_404(Application, pk=pk)
-    page = application_page(application, request.user)
-    if not page["may_view"]:
-        raise Http404("No such application.")
-    return application, page
-
-
 class ApplicationDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(summary="One application: state, answers, history, and the commands you may run")
     def get(self, request, pk: int):
-        application, page = _visible(request, pk)
+        application, page = application_page_for(pk, request.user)
         keys = {field.key for field in page["fields"]}
         return Response({
             **ApplicationSerializer(application).data,
@@ -121,12 +110,10 @@ class ApplicationCommandView(APIView):
 
     @extend_schema(request=None, summary="Run one command (its inputs as a JSON object; see COMMANDS.md)")
     def post(self, request, pk: int, command: str):
-        application, _ = _visible(request, pk)
+        application, _ = application_page_for(pk, request.user)
         if command not in COMMANDS:
             return Response({"detail": f"Unknown command {command!r}."}, status=status.HTTP_404_NOT_FOUND)
         args = command_args(command, request.data)
-        if "answers" in request.data:
-            args["answers"] = request.data["answers"]
         try:
             outcome = application_command(application=application, command=command, actor=request.user, **args)
         except CommandRefused as error:

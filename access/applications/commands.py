@@ -602,3 +602,19 @@ COMMAND_INPUTS: dict[str, tuple[str, ...]] = {
                                                                                                   "comment"),
     "vote": ("vote", "comment"), "assign": ("user",),
 }
+
+
+def command_args(command: str, data) -> dict:
+    """A command's arguments from a form (or a JSON body: lists stay lists)."""
+    args: dict = {}
+    for name in COMMAND_INPUTS.get(command, ()):
+        if name not in data:
+            continue
+        many = name in ("users", "licenses", "catalogue_items", "attachments")
+        value = data.getlist(name) if many and hasattr(data, "getlist") else data.get(name)
+        if many and isinstance(value, list):  # a text box of names or ids, separated by spaces or commas
+            value = [part for entry in value for part in str(entry).replace(",", " ").split()]
+        if name == "public":
+            value = str(value).lower() in ("1", "true", "on", "yes")
+        args[name] = value
+    return args

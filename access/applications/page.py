@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
 from access.applications.commands import COMMAND_INPUTS, COMMANDS, application_workflow
 from access.applications.permissions import allowed_commands
 from access.applications.projection import project
@@ -57,3 +60,12 @@ def application_page(application: Application, user) -> dict:
         "datasets": list(application_datasets(application).select_related("latest_version")),
         "entitlements": list(application.entitlements.active().select_related("user", "dataset")),
     }
+
+
+def application_page_for(pk: int, user) -> tuple[Application, dict]:
+    """The application and its page for `user`; 404 for an application they may not see."""
+    application = get_object_or_404(Application, pk=pk)
+    page = application_page(application, user)
+    if not page["may_view"]:
+        raise Http404("No such application.")
+    return application, page
