@@ -10,7 +10,13 @@ from access.applications.permissions import allowed_commands
 from access.applications.projection import project
 from access.applications.roles import application_roles, may_view
 from access.models import Application, LicenseAcceptance
-from access.selectors.applications import application_datasets, application_license_versions, license_diff
+from access.selectors.applications import (
+    application_datasets,
+    application_license_versions,
+    license_diff,
+    sla_age_days,
+    sla_overdue,
+)
 
 DAC_ROLES = frozenset({"handler", "decider", "reporter"})
 # Commands shown as buttons elsewhere on the page (the form, the licenses, invitations) or not at all.
@@ -59,6 +65,7 @@ def application_page(application: Application, user) -> dict:
         "votes": snapshot.votes if dac else {},
         "datasets": list(application_datasets(application).select_related("latest_version")),
         "entitlements": list(application.entitlements.active().select_related("user", "dataset")),
+        "sla_age": sla_age_days(application), "sla_overdue": sla_overdue(application),
     }
 
 

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access.applications.commands import COMMANDS, CommandRefused, application_command, command_args
 from access.applications.page import application_page_for
-from access.applications.permissions import ApplicationRole
 from access.models import Application, ApplicationState
 from access.selectors.applications import (
     catalogue_item_enabled,
@@ -164,5 +163,5 @@ def handler_queue_view(request):
                                unassigned=request.GET.get("unassigned") == "1"))
     rows = [{"application": a, "age": sla_age_days(a), "overdue": sla_overdue(a)} for a in queue]
     return render(request, "access/applications/queue.html", {
-        "rows": rows, "state": state, "states": ApplicationState.choices, "handler": ApplicationRole.HANDLER,
+        "rows": rows, "state": state, "states": ApplicationState.choices,
         "mine": request.GET.get("mine") == "1", "unassigned": request.GET.get("unassigned") == "1"})
