@@ -76,4 +76,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset.filter(revoked_at__isnull=True):
             token_revoke(token=token, actor=request.user)
         self.message_user(request, "Revoked.")
+# applications: workflows, forms, licenses, catalogue items, applications, entitlements, blacklist
+from access.admin import applications as applications_admin  # noqa: E402, F401
 from access.admin import identities  # noqa: E402,F401  (login: OIDC identities, inbound visas)

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -39,7 +40,6 @@ from access.models import (
     User,
     Workflow,
 )
-from access.models.applications import OPEN_STATES
 from access.selectors.applications import (
     application_license_versions,
     open_application_for,
@@ -232,7 +232,7 @@ def after_revoke(ctx: Context, event: ApplicationEvent) -> None:
     for user in application_users(ctx.application):
         for item in ctx.application.catalogue_items.select_related("dataset"):
             blacklist_add(user=user, dataset=item.dataset, application=ctx.application, actor=ctx.actor, reason=reason)
-    applications_reject_blacklisted(users=application_users(ctx.application), exclude=ctx.application)
+    blacklist_enforce(users=application_users(ctx.application), actor=ctx.actor, exclude=ctx.application)
 
 
 def prepare_request(kind: str) -> Callable[[Context, dict], dict]:
@@ -568,21 +568,24 @@ def snapshot_store(application: Application, snapshot: Snapshot) -> None:
                                                      defaults={"pending": pending})
 
 
-def applications_reject_blacklisted(*, users: list[User], exclude: Application | None = None) -> int:
-    """Reject (as the portal) every open application of `users` that covers a dataset they are barred from."""
+def blacklist_enforce(*, users: list[User], actor: User | None = None, exclude: Application | None = None) -> int:
+    """After users were blacklisted: reject (as the portal) their submitted or returned applications that
+    cover a dataset they are barred from, and recompute their approved ones (access to it ends).
+    Returns how many applications were rejected."""
     rejected = 0
     for user in users:
         barred = Blacklist.objects.filter(user=user).values("dataset")
-        found = (Application.objects.filter(applicant=user, catalogue_items__dataset__in=barred,
-                                            state__in=OPEN_STATES - {ApplicationState.DRAFT,
-                                                                     ApplicationState.APPROVED})
-                 .distinct())
+        covering = (Application.objects.filter(Q(applicant=user) | Q(members__user=user),
+                                               catalogue_items__dataset__in=barred).distinct())
         if exclude is not None:
-            found = found.exclude(pk=exclude.pk)
-        for application in found:
+            covering = covering.exclude(pk=exclude.pk)
+        for application in covering.filter(applicant=user, state__in=(ApplicationState.SUBMITTED,
+                                                                       ApplicationState.RETURNED)):
             application_command(application=application, command="reject", actor=None,
                                 comment="Access to a dataset of this application was revoked for the applicant.")
             rejected += 1
+        for application in covering.filter(state=ApplicationState.APPROVED):
+            entitlements_recompute(application=application, actor=actor)
     return rejected
 
 
@@ -602,3 +605,19 @@ COMMAND_INPUTS: dict[str, tuple[str, ...]] = {
                                                                                                   "comment"),
     "vote": ("vote", "comment"), "assign": ("user",),
 }
+
+
+def command_args(command: str, data) -> dict:
+    """A command's arguments from a form (or a JSON body: lists stay lists)."""
+    args: dict = {}
+    for name in COMMAND_INPUTS.get(command, ()):
+        if name not in data:
+            continue
+        many = name in ("users", "licenses", "catalogue_items", "attachments")
+        value = data.getlist(name) if many and hasattr(data, "getlist") else data.get(name)
+        if many and isinstance(value, list):  # a text box of names or ids, separated by spaces or commas
+            value = [part for entry in value for part in str(entry).replace(",", " ").split()]
+        if name == "public":
+            value = str(value).lower() in ("1", "true", "on", "yes")
+        args[name] = value
+    return args

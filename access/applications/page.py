@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
 from access.applications.commands import COMMAND_INPUTS, COMMANDS, application_workflow
 from access.applications.permissions import allowed_commands
 from access.applications.projection import project
 from access.applications.roles import application_roles, may_view
 from access.models import Application, LicenseAcceptance
-from access.selectors.applications import application_datasets, application_license_versions, license_diff
+from access.selectors.applications import (
+    application_datasets,
+    application_license_versions,
+    license_diff,
+    sla_age_days,
+    sla_overdue,
+)
 
 DAC_ROLES = frozenset({"handler", "decider", "reporter"})
 # Commands shown as buttons elsewhere on the page (the form, the licenses, invitations) or not at all.
@@ -56,4 +65,14 @@ def application_page(application: Application, user) -> dict:
         "votes": snapshot.votes if dac else {},
         "datasets": list(application_datasets(application).select_related("latest_version")),
         "entitlements": list(application.entitlements.active().select_related("user", "dataset")),
+        "sla_age": sla_age_days(application), "sla_overdue": sla_overdue(application),
     }
+
+
+def application_page_for(pk: int, user) -> tuple[Application, dict]:
+    """The application and its page for `user`; 404 for an application they may not see."""
+    application = get_object_or_404(Application, pk=pk)
+    page = application_page(application, user)
+    if not page["may_view"]:
+        raise Http404("No such application.")
+    return application, page

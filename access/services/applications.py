@@ -9,7 +9,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,11 +16,11 @@ from access.applications.commands import (
     CommandRefused,
     application_command,
     application_workflow,
-    applications_reject_blacklisted,
+    blacklist_enforce,
 )
 from access.applications.mail import application_mail, link
 from access.models import Application, ApplicationAttachment, ApplicationState, User
-from access.services.entitlements import application_users, blacklist_add, entitlements_recompute
+from access.services.entitlements import application_users, blacklist_add
 from governance.services import audit_record
 
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
@@ -111,9 +110,5 @@ def entitlement_expiry_remind(*, now=None) -> dict[str, int]:
 def blacklist_apply(*, user: User, dataset, actor: User | None, reason: str = ""):
     """Bar `user` from `dataset` and reject their submitted or returned applications that cover it."""
     entry = blacklist_add(user=user, dataset=dataset, actor=actor, reason=reason)
-    applications_reject_blacklisted(users=[user])
-    approved = Application.objects.filter(Q(applicant=user) | Q(members__user=user), state=ApplicationState.APPROVED,
-                                          catalogue_items__dataset=dataset).distinct()
-    for application in approved:
-        entitlements_recompute(application=application, actor=actor)
+    blacklist_enforce(users=[user], actor=actor)
     return entry

@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 
 from access.applications.commands import COMMANDS
 from access.models import User
+from access.selectors.applications import catalogue_item_enabled, open_application_for
 
 register = template.Library()
 
@@ -58,3 +59,11 @@ def answer_display(field, answers, attachments, application):
             for row in value))
         return format_html('<table class="table"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>', head, body)
     return value
+
+
+@register.simple_tag
+def access_request(dataset, user) -> dict:
+    """For the landing page: the dataset's catalogue item and the user's open application for it."""
+    item = catalogue_item_enabled(dataset)
+    application = open_application_for(user, dataset) if item and user.is_authenticated else None
+    return {"item": item, "application": application}

@@ -10,9 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from access.applications.commands import COMMAND_INPUTS, COMMANDS, CommandRefused, application_command
-from access.applications.page import application_page
-from access.applications.permissions import ApplicationRole
+from access.applications.commands import COMMANDS, CommandRefused, application_command, command_args
+from access.applications.page import application_page_for
 from access.models import Application, ApplicationState
 from access.selectors.applications import (
     catalogue_item_enabled,
@@ -24,22 +23,6 @@ from access.selectors.applications import (
 )
 from access.services.applications import application_attachment_add, applications_bulk
 from repository.models import Dataset
-
-
-def command_args(command: str, data, files=None) -> dict:
-    """A command's arguments from a form (or a JSON body: lists stay lists)."""
-    args: dict = {}
-    for name in COMMAND_INPUTS.get(command, ()):
-        if name not in data:
-            continue
-        many = name in ("users", "licenses", "catalogue_items", "attachments")
-        value = data.getlist(name) if many and hasattr(data, "getlist") else data.get(name)
-        if many and isinstance(value, list):  # a text box of names or ids, separated by spaces or commas
-            value = [part for entry in value for part in str(entry).replace(",", " ").split()]
-        if name == "public":
-            value = str(value).lower() in ("1", "true", "on", "yes")
-        args[name] = value
-    return args
 
 
 @login_required
@@ -71,24 +54,16 @@ def application_apply(request, accession: str):
                                                               "version": dataset.latest_version})
 
 
-def _application_for(request, pk: int) -> tuple[Application, dict]:
-    application = get_object_or_404(Application, pk=pk)
-    page = application_page(application, request.user)
-    if not page["may_view"]:
-        raise Http404("No such application.")
-    return application, page
-
-
 @login_required
 def application_detail(request, pk: int):
-    application, page = _application_for(request, pk)
+    application, page = application_page_for(pk, request.user)
     return render(request, "access/applications/detail.html", {"application": application, **page})
 
 
 @login_required
 @require_POST
 def application_command_view(request, pk: int, command: str):
-    application, page = _application_for(request, pk)
+    application, page = application_page_for(pk, request.user)
     if command not in COMMANDS:
         raise Http404("No such command.")
     args = command_args(command, request.POST)
@@ -142,7 +117,7 @@ def _answers_from_post(request, application, page) -> dict:
 
 @login_required
 def attachment_download(request, pk: int, attachment_pk: int):
-    application, page = _application_for(request, pk)
+    application, page = application_page_for(pk, request.user)
     attachment = get_object_or_404(application.attachments, pk=attachment_pk, redacted_at__isnull=True)
     if attachment.pk in page["private_attachment_ids"]:
         raise Http404("No such attachment.")
@@ -188,5 +163,5 @@ def handler_queue_view(request):
                                unassigned=request.GET.get("unassigned") == "1"))
     rows = [{"application": a, "age": sla_age_days(a), "overdue": sla_overdue(a)} for a in queue]
     return render(request, "access/applications/queue.html", {
-        "rows": rows, "state": state, "states": ApplicationState.choices, "handler": ApplicationRole.HANDLER,
+        "rows": rows, "state": state, "states": ApplicationState.choices,
         "mine": request.GET.get("mine") == "1", "unassigned": request.GET.get("unassigned") == "1"})

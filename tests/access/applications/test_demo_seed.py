@@ -1,0 +1,26 @@
+"""The demo seed: a decider DAC, an approved and a pending application, a queue for the steward; idempotent."""
+
+import pytest
+
+from access.demo_applications import demo_applications_seed
+from access.models import Application, ApplicationState, Entitlement, WorkflowKind
+from access.selectors.applications import handler_queue
+from tests.access.factories import UserFactory
+from tests.repository.factories import DatasetFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def test_the_demo_seed():
+    researcher, steward = UserFactory(username="researcher"), UserFactory(username="steward")
+    first, second = DatasetFactory(), DatasetFactory()
+    seeded = demo_applications_seed(dataset_accession=first.accession, pending_accession=second.accession,
+                                    researcher=researcher, steward=steward)
+    assert seeded["approved"].state == ApplicationState.APPROVED
+    assert seeded["pending"].state == ApplicationState.SUBMITTED
+    assert seeded["approved"].catalogue_items.get().workflow.kind == WorkflowKind.DECIDER
+    assert list(Entitlement.objects.active().filter(user=researcher).values_list("dataset", flat=True)) == [first.pk]
+    assert list(handler_queue(steward, state=ApplicationState.SUBMITTED)) == [seeded["pending"]]
+    demo_applications_seed(dataset_accession=first.accession, pending_accession=second.accession,
+                           researcher=researcher, steward=steward)
+    assert Application.objects.count() == 2
