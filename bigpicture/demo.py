@@ -44,6 +44,8 @@ DEMO_ACCOUNTS = (
     DemoAccount("coordinator", "demo-coordinator", Role.NODE_COORDINATOR, "Nils Coordinator"),
     DemoAccount("steward", "demo-steward", Role.DATA_STEWARD, "Stina Steward"),
     DemoAccount("researcher", "demo-researcher", Role.RESEARCHER, "Rafael Researcher"),
+    # A researcher with no applications: what an unentitled user sees.
+    DemoAccount("outsider", "demo-outsider", Role.RESEARCHER, "Otto Outsider"),
     DemoAccount("admin", "demo-admin", Role.ADMIN, "Ada Admin"),
 )
 DEMO_ORGANISATION_SLUG = "demo-university-hospital"
@@ -90,6 +92,17 @@ def demo_seed() -> list[DemoAccount]:
 
 
 DEMO_CRYPT4GH_PASSPHRASE = "demo-crypt4gh-passphrase"
+
+
+def demo_public_base_url(addr: str) -> str:
+    """The demo's public address (links in mail, GA4GH visas, catalogue items), exported to the
+    web server and worker it starts, unless one is configured."""
+    base = os.environ.get("PUBLIC_BASE_URL") or f"http://{addr}"
+    os.environ.setdefault("PUBLIC_BASE_URL", base)
+    os.environ.setdefault("EMAIL_LINK_BASE_URL", base)
+    settings.PUBLIC_BASE_URL = os.environ["PUBLIC_BASE_URL"]
+    settings.EMAIL_LINK_BASE_URL = os.environ["EMAIL_LINK_BASE_URL"]
+    return base
 
 
 def demo_crypt4gh_key() -> Path:

@@ -18,6 +18,7 @@ from bigpicture.demo import (
     DEMO_OTHER_TOOL,
     DEMO_WITHDRAWN,
     demo_crypt4gh_key,
+    demo_public_base_url,
     demo_public_exports_wait,
     demo_seed,
     demo_submissions,
@@ -35,6 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, addr: str, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        demo_public_base_url(addr)
         demo_crypt4gh_key()  # before the web server and worker start, so they read it too
         clamd = demo_clamd_start()  # likewise: the worker scans through it
         try:
