@@ -1,6 +1,6 @@
 from django.urls import path
 
-from access.views import tokens
+from access.views import groups, tokens
 
 app_name = "access"
 urlpatterns = [
@@ -9,6 +9,18 @@ urlpatterns = [
     # login and profile (OIDC)
 
     # groups
+    path("groups/", groups.my_groups, name="groups"),
+    path("groups/memberships/<int:pk>/extend/", groups.extension_request_view, name="extension_request"),
+    path("groups/<int:pk>/", groups.group_detail, name="group"),
+    path("groups/<int:pk>/members/", groups.member_add, name="group_member_add"),
+    path("groups/<int:pk>/members/<int:membership_pk>/<slug:action>/", groups.member_action,
+         name="group_member_action"),
+    path("groups/<int:pk>/invitations/", groups.invitation_create_view, name="group_invite"),
+    path("groups/<int:pk>/invitations/csv/", groups.invitations_csv, name="group_invite_csv"),
+    path("groups/<int:pk>/invitations/<int:invitation_pk>/<slug:action>/", groups.invitation_action,
+         name="group_invitation_action"),
+    path("groups/<int:pk>/extensions/<int:request_pk>/", groups.extension_decide_view, name="group_extension"),
+    path("invitations/<str:token>/", groups.invitation_accept_view, name="invitation_accept"),
 
     # applications
 

@@ -89,6 +89,10 @@ def _configure(settings) -> None:
                 "schedule": 3600.0,
             },
             # access: groups
+            "groups-memberships-expire": {
+                "task": "access.tasks.groups.memberships_expire",
+                "schedule": 3600.0,
+            },
 
             # access: applications
 

@@ -250,6 +250,14 @@ CLAMD_BINARY = env_str("CLAMD_BINARY", "")
 
 
 # --- Access: groups (Perun-like: organisations, groups, memberships, expiry, invitations) ---
+# Perun group names ("<vo>:<group>", MetaFleX DATAMANAGER_PERUN_GROUP) become entitlement URNs with these.
+GROUPS_ENTITLEMENT_PREFIX = env_str("GROUPS_ENTITLEMENT_PREFIX", "urn:geant:lifescience-ri.eu:group:")
+GROUPS_ENTITLEMENT_AUTHORITY = env_str("GROUPS_ENTITLEMENT_AUTHORITY", "aai.lifescience-ri.eu")
+# The Perun VO of a bare group name ("bp-datamanagers-ki"); empty: bare names are not read as groups.
+GROUPS_PERUN_VO = env_str("GROUPS_PERUN_VO", "")
+GROUPS_INVITATION_DAYS = env_int("GROUPS_INVITATION_DAYS", 14)
+# Days before a membership expires on which its member is told (once each).
+GROUPS_EXPIRY_NOTICE_DAYS = [int(day) for day in env_list("GROUPS_EXPIRY_NOTICE_DAYS", ["30", "14", "7", "1"])]
 
 
 # --- Access: applications (REMS-like: catalogue items, forms, licenses, workflows) ---

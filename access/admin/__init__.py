@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from access.admin import groups  # noqa: F401  (registers the group admin)
 from access.models import ApiToken, Membership, Organisation, User
 from access.services import membership_grant, membership_revoke, token_revoke
 

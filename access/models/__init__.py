@@ -1,11 +1,23 @@
 """Users, organisations, memberships and personal API tokens."""
 
+# groups
+from access.models.groups import (
+    ExtensionRequest,
+    ExtensionStatus,
+    Group,
+    GroupKind,
+    GroupManager,
+    GroupMembership,
+    GroupMembershipEvent,
+    Invitation,
+    InvitationStatus,
+    MembershipSource,
+    MembershipStatus,
+)
 from access.models.organisations import Membership, Organisation, User
 from access.models.tokens import ApiToken
 
 # login (OIDC identities, visas)
-
-# groups
 
 # applications
 
@@ -13,3 +25,6 @@ from access.models.tokens import ApiToken
 
 
 __all__ = ["ApiToken", "Membership", "Organisation", "User"]
+# groups
+__all__ += ["ExtensionRequest", "ExtensionStatus", "Group", "GroupKind", "GroupManager", "GroupMembership",
+            "GroupMembershipEvent", "Invitation", "InvitationStatus", "MembershipSource", "MembershipStatus"]

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from access.models import ApiToken, Membership, Organisation, User
 from access.roles import SUBMITTING_ROLES, MembershipRole, Role
+from access.selectors.groups import data_manager_organisation_ids
 from access.services import token_mark_used
 from access.tokens import LAST_USED_RESOLUTION_SECONDS, TokenRefused, secret_matches, token_parse
 
@@ -24,14 +25,16 @@ def submission_organisations(user) -> QuerySet[Organisation]:
 
     A contributor or node-coordinator membership gives its organisation; a node-coordinator
     membership in a node also gives the node's sites. The home organisation (`User.organisation`)
-    with the global contributor or node-coordinator role counts as such a membership.
+    with the global contributor or node-coordinator role counts as such a membership. The valid members
+    of an organisation's data-manager group (access.selectors.groups) manage its datasets: they may submit
+    new datasets and new versions for it.
     """
     if not user or not user.is_authenticated or not user.is_active:
         return Organisation.objects.none()
     submitting = Membership.objects.filter(user=user, role__in=SUBMITTING_ROLES).values("organisation_id")
     coordinating = Membership.objects.filter(user=user, role=MembershipRole.NODE_COORDINATOR).values(
         "organisation_id")
-    allowed = Q(pk__in=submitting) | Q(node_id__in=coordinating)
+    allowed = Q(pk__in=submitting) | Q(node_id__in=coordinating) | Q(pk__in=data_manager_organisation_ids(user))
     if user.organisation_id is not None:
         if user.has_role(Role.CONTRIBUTOR) or user.has_role(Role.NODE_COORDINATOR):
             allowed |= Q(pk=user.organisation_id)

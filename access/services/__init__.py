@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from access.models import ApiToken, Membership, Organisation, User
 from access.roles import MembershipRole, Role
+from access.services.groups import organisation_data_managers
 from access.tokens import (
     LAST_USED_RESOLUTION_SECONDS,
     MAX_DAYS,
@@ -38,6 +39,7 @@ def organisation_create(*, name: str, slug: str, country: str = "", contact_emai
     organisation.full_clean()
     organisation.save()
     audit_record(actor=actor, action="organisation.create", target=organisation)
+    organisation_data_managers(organisation, actor=actor)
     return organisation
 
 

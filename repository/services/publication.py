@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from access.services.groups import data_managers_perun_group_adopt
 from metaflex.profile import find_attributes
 from metaflex.types import attributes_from_json
 from repository import models as m
@@ -75,5 +76,9 @@ def version_publish(*, version: m.DatasetVersion, collector: SummaryCollector, c
     dataset.save(update_fields=["latest_version", "status"])
     if complements:
         dataset.complements.add(*complements)
+    if organisation is not None:  # ORGANISATION.DATAMANAGER_PERUN_GROUP names who manages the dataset
+        for perun_group in m.DatasetOrganisation.objects.filter(version=version).exclude(
+                datamanager_perun_group="").values_list("datamanager_perun_group", flat=True):
+            data_managers_perun_group_adopt(organisation=organisation, perun_group=perun_group, actor=actor)
     public_export_build.dispatch(version.pk)
     return version
