@@ -22,6 +22,7 @@ from django.db import transaction
 from access.models import Organisation, User
 from access.roles import Role
 from access.services import organisation_create, user_create
+from access.services.groups_demo import groups_demo_seed
 from ingestion.demo import demo_submissions_seed
 from repository.models import Dataset, DatasetStatus
 from repository.selectors.visibility import public_export_candidates
@@ -87,7 +88,10 @@ def demo_seed() -> list[DemoAccount]:
     admin's import (another tool's bundle; a withdrawn dataset). The main demo datasets come through
     the submission pipeline once the worker runs (`demo_submissions`)."""
     accounts = demo_accounts_seed()
-    demo_datasets_seed(organisation=Organisation.objects.get(slug=DEMO_ORGANISATION_SLUG))
+    organisation = Organisation.objects.get(slug=DEMO_ORGANISATION_SLUG)
+    groups_demo_seed(organisation=organisation, manager=User.objects.get(username="coordinator"),
+                     members=[User.objects.get(username=name) for name in ("researcher", "contributor")])
+    demo_datasets_seed(organisation=organisation)
     return accounts
 
 

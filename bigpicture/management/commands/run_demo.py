@@ -121,6 +121,8 @@ class Command(BaseCommand):
                 out.write(f"  http://{addr}/datasets/{dataset.accession}/  {what}")
         out.write(f"  http://{addr}/crypt4gh.pub  the repository's crypt4gh public key, for contributors")
         out.write(f"  http://{addr}/admin/  datasets, versions and status changes (read-only once published)")
+        out.write(f"  http://{addr}/account/groups/  groups and expiry dates (as researcher); coordinator manages "
+                  "'Digital pathology research' and the data managers (members, invitations, CSV, extensions)")
         out.write("Demo accounts (username / password):")
         for account in accounts:
             out.write(f"  {account.role.label:<18} {account.username:<12} {account.password}")
