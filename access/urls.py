@@ -1,12 +1,13 @@
 from django.urls import path
 
-from access.views import groups, tokens
+from access.views import groups, profile, tokens
 
 app_name = "access"
 urlpatterns = [
     path("tokens/", tokens.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", tokens.token_revoke_view, name="token_revoke"),
     # login and profile (OIDC)
+    path("", profile.profile, name="profile"),
 
     # groups
     path("groups/", groups.my_groups, name="groups"),

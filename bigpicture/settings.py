@@ -8,6 +8,7 @@ DATABASE_URL, CELERY_BROKER_URL and STORAGE_BACKEND=s3.
 from pathlib import Path
 
 from bigpicture.env import (
+    EnvError,
     env_bool,
     env_broker_url,
     env_choice,
@@ -247,6 +248,30 @@ CLAMD_WINDOW_BYTES = env_int("CLAMD_WINDOW_BYTES", 1024**3)
 CLAMD_BINARY = env_str("CLAMD_BINARY", "")
 
 # --- Access: login (OIDC with Life Science AAI, local accounts, inbound visas) ---
+# OIDC login (mozilla-django-oidc); off, with no button, while OIDC_OP_ISSUER is unset. The endpoints come
+# from the issuer's /.well-known/openid-configuration, fetched at the first login and cached
+# (access.oidc.discovery), so the portal starts while the issuer is down.
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER", "")
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid profile email eduperson_entitlement ga4gh_passport_v1")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_DISCOVERY_CACHE_SECONDS = env_int("OIDC_DISCOVERY_CACHE_SECONDS", 3600)
+# Seconds of clock difference allowed when checking exp and iat of ID tokens and visas.
+OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 30)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+# Username and password accounts; LOCAL_LOGIN=0 keeps them for superusers only.
+LOCAL_LOGIN = env_bool("LOCAL_LOGIN", True)
+AUTHENTICATION_BACKENDS = ["access.oidc.backend.LifeScienceAaiBackend", "access.oidc.backend.LocalAccountBackend"]
+# Inbound GA4GH visas are kept only when signed by a trusted (iss, jku) pair: "iss|jku,iss|jku".
+GA4GH_TRUSTED_VISA_ISSUERS = []
+for _pair in env_list("GA4GH_TRUSTED_VISA_ISSUERS", []):
+    _iss, _, _jku = (part.strip() for part in _pair.partition("|"))
+    if not _iss or not _jku.startswith(("https://", "http://")):
+        raise EnvError(f"GA4GH_TRUSTED_VISA_ISSUERS: expected iss|jku pairs separated by commas, got {_pair!r}")
+    GA4GH_TRUSTED_VISA_ISSUERS.append((_iss, _jku))
 
 
 # --- Access: groups (Perun-like: organisations, groups, memberships, expiry, invitations) ---

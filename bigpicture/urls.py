@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -10,8 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path(PUBLIC_KEY_PATH.lstrip("/"), views.crypt4gh_public_key_file, name="crypt4gh_public_key"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("access.login_urls")),  # log in (local, Life Science AAI) and out
     path("account/", include("access.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("access.api.urls")),

@@ -78,3 +78,4 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset.filter(revoked_at__isnull=True):
             token_revoke(token=token, actor=request.user)
         self.message_user(request, "Revoked.")
+from access.admin import identities  # noqa: E402,F401  (login: OIDC identities, inbound visas)

@@ -14,10 +14,11 @@ from access.models.groups import (
     MembershipSource,
     MembershipStatus,
 )
-from access.models.organisations import Membership, Organisation, User
-from access.models.tokens import ApiToken
 
 # login (OIDC identities, visas)
+from access.models.identities import InboundVisa, OidcIdentity, VisaType
+from access.models.organisations import Membership, Organisation, User
+from access.models.tokens import ApiToken
 
 # applications
 
@@ -28,3 +29,5 @@ __all__ = ["ApiToken", "Membership", "Organisation", "User"]
 # groups
 __all__ += ["ExtensionRequest", "ExtensionStatus", "Group", "GroupKind", "GroupManager", "GroupMembership",
             "GroupMembershipEvent", "Invitation", "InvitationStatus", "MembershipSource", "MembershipStatus"]
+# login (OIDC identities, visas)
+__all__ += ["InboundVisa", "OidcIdentity", "VisaType"]
