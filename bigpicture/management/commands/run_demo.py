@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from access.demo_oidc import demo_oidc_start
 from bigpicture.celery import QUEUES
 from bigpicture.demo import (
     DEMO_OTHER_TOOL,
@@ -33,12 +34,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--addr", default="127.0.0.1:8000")
+        parser.add_argument("--oidc-port", type=int, default=9400,
+                            help="loopback port of the Life Science AAI stand-in (oidc-provider-mock)")
 
-    def handle(self, *args, addr: str, **options):
+    def handle(self, *args, addr: str, oidc_port: int, **options):
         call_command("migrate", interactive=False, verbosity=0)
         demo_public_base_url(addr)
         demo_crypt4gh_key()  # before the web server and worker start, so they read it too
         clamd = demo_clamd_start()  # likewise: the worker scans through it
+        oidc = demo_oidc_start(oidc_port)  # likewise: the web server logs in through it
         try:
             accounts = demo_seed()
             children = [self._start_worker(), self._start_web(addr)]
@@ -50,8 +54,11 @@ class Command(BaseCommand):
             exports = demo_public_exports_wait()
             self._announce(addr, accounts, exports)
             self._announce_submissions(addr, submissions)
+            for line in oidc.describe(f"http://{addr}"):
+                self.stdout.write(line)
             self._wait(children)
         finally:
+            oidc.stop()
             clamd.stop()
 
     def _start_worker(self) -> subprocess.Popen:
