@@ -22,6 +22,7 @@ from django.db import transaction
 from access.models import Organisation, User
 from access.roles import Role
 from access.services import organisation_create, user_create
+from access.services.groups_demo import groups_demo_seed
 from ingestion.demo import demo_submissions_seed
 from repository.models import Dataset, DatasetStatus
 from repository.selectors.visibility import public_export_candidates
@@ -44,6 +45,8 @@ DEMO_ACCOUNTS = (
     DemoAccount("coordinator", "demo-coordinator", Role.NODE_COORDINATOR, "Nils Coordinator"),
     DemoAccount("steward", "demo-steward", Role.DATA_STEWARD, "Stina Steward"),
     DemoAccount("researcher", "demo-researcher", Role.RESEARCHER, "Rafael Researcher"),
+    # A researcher with no applications: what an unentitled user sees.
+    DemoAccount("outsider", "demo-outsider", Role.RESEARCHER, "Otto Outsider"),
     DemoAccount("admin", "demo-admin", Role.ADMIN, "Ada Admin"),
 )
 DEMO_ORGANISATION_SLUG = "demo-university-hospital"
@@ -85,11 +88,25 @@ def demo_seed() -> list[DemoAccount]:
     admin's import (another tool's bundle; a withdrawn dataset). The main demo datasets come through
     the submission pipeline once the worker runs (`demo_submissions`)."""
     accounts = demo_accounts_seed()
-    demo_datasets_seed(organisation=Organisation.objects.get(slug=DEMO_ORGANISATION_SLUG))
+    organisation = Organisation.objects.get(slug=DEMO_ORGANISATION_SLUG)
+    groups_demo_seed(organisation=organisation, manager=User.objects.get(username="coordinator"),
+                     members=[User.objects.get(username=name) for name in ("researcher", "contributor")])
+    demo_datasets_seed(organisation=organisation)
     return accounts
 
 
 DEMO_CRYPT4GH_PASSPHRASE = "demo-crypt4gh-passphrase"
+
+
+def demo_public_base_url(addr: str) -> str:
+    """The demo's public address (links in mail, GA4GH visas, catalogue items), exported to the
+    web server and worker it starts, unless one is configured."""
+    base = os.environ.get("PUBLIC_BASE_URL") or f"http://{addr}"
+    os.environ.setdefault("PUBLIC_BASE_URL", base)
+    os.environ.setdefault("EMAIL_LINK_BASE_URL", base)
+    settings.PUBLIC_BASE_URL = os.environ["PUBLIC_BASE_URL"]
+    settings.EMAIL_LINK_BASE_URL = os.environ["EMAIL_LINK_BASE_URL"]
+    return base
 
 
 def demo_crypt4gh_key() -> Path:

@@ -7,6 +7,7 @@ from access.admin import (
 )
 from access.models import ApiToken, Membership, Organisation, User
 from access.services import membership_grant, membership_revoke, token_revoke
+from access.services.groups import organisation_data_managers
 
 
 class MembershipInline(admin.TabularInline):
@@ -51,6 +52,10 @@ class OrganisationAdmin(MembershipAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     fields = ("name", "slug", "country", "website", "contact_email", "node", "upload_quota_bytes")
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        organisation_data_managers(obj)  # every organisation has its data-manager group
 
 
 @admin.register(ApiToken)

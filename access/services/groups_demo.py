@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from access.demo_oidc import DEMO_ENTITLEMENT
 from access.models import Group, Invitation, Organisation, User
 from access.services.groups import group_create, group_manager_add, membership_add, organisation_data_managers
 from access.services.groups_invitations import invitation_create
@@ -19,7 +20,7 @@ def groups_demo_seed(*, organisation: Organisation, manager: User, members: list
     membership_add(group=data_managers, user=manager, message="Demo")
     research = Group.objects.filter(organisation=organisation, slug="digital-pathology").first() or group_create(
         organisation=organisation, name="Digital pathology research", slug="digital-pathology",
-        description="Researchers of the demo hospital.")
+        description="Researchers of the demo hospital.", entitlement_urn=DEMO_ENTITLEMENT)
     cohort = Group.objects.filter(organisation=organisation, slug="skin-cohort").first() or group_create(
         organisation=organisation, name="Skin cancer cohort", slug="skin-cohort", parent=research,
         expiry_period="+1y", expiry_grace="+14d", description="A project group: memberships last a year.")

@@ -13,11 +13,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from access.demo_oidc import demo_oidc_start
 from bigpicture.celery import QUEUES
 from bigpicture.demo import (
     DEMO_OTHER_TOOL,
     DEMO_WITHDRAWN,
     demo_crypt4gh_key,
+    demo_public_base_url,
     demo_public_exports_wait,
     demo_seed,
     demo_submissions,
@@ -32,11 +34,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--addr", default="127.0.0.1:8000")
+        parser.add_argument("--oidc-port", type=int, default=9400,
+                            help="loopback port of the Life Science AAI stand-in (oidc-provider-mock)")
 
-    def handle(self, *args, addr: str, **options):
+    def handle(self, *args, addr: str, oidc_port: int, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        demo_public_base_url(addr)
         demo_crypt4gh_key()  # before the web server and worker start, so they read it too
         clamd = demo_clamd_start()  # likewise: the worker scans through it
+        oidc = demo_oidc_start(oidc_port)  # likewise: the web server logs in through it
         try:
             accounts = demo_seed()
             children = [self._start_worker(), self._start_web(addr)]
@@ -48,8 +54,11 @@ class Command(BaseCommand):
             exports = demo_public_exports_wait()
             self._announce(addr, accounts, exports)
             self._announce_submissions(addr, submissions)
+            for line in oidc.describe(f"http://{addr}"):
+                self.stdout.write(line)
             self._wait(children)
         finally:
+            oidc.stop()
             clamd.stop()
 
     def _start_worker(self) -> subprocess.Popen:
@@ -119,6 +128,8 @@ class Command(BaseCommand):
                 out.write(f"  http://{addr}/datasets/{dataset.accession}/  {what}")
         out.write(f"  http://{addr}/crypt4gh.pub  the repository's crypt4gh public key, for contributors")
         out.write(f"  http://{addr}/admin/  datasets, versions and status changes (read-only once published)")
+        out.write(f"  http://{addr}/account/groups/  groups and expiry dates (as researcher); coordinator manages "
+                  "'Digital pathology research' and the data managers (members, invitations, CSV, extensions)")
         out.write("Demo accounts (username / password):")
         for account in accounts:
             out.write(f"  {account.role.label:<18} {account.username:<12} {account.password}")

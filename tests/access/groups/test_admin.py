@@ -55,3 +55,14 @@ def test_actions_go_through_the_services(admin_client):
     assert Invitation.objects.get().status == "revoked"
     admin_client.post("/admin/access/groupmembership/", {"action": "remove", "_selected_action": [membership.pk]})
     assert not GroupMembership.objects.exists()
+
+
+def test_an_organisation_added_in_the_admin_gets_its_data_manager_group(admin_client):
+    from access.models import Group, Organisation
+
+    response = admin_client.post("/admin/access/organisation/add/", {
+        "name": "Admin Hospital", "slug": "admin-hospital", "country": "SE",
+        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    organisation = Organisation.objects.get(slug="admin-hospital")
+    assert Group.objects.filter(organisation=organisation, kind="data_managers").count() == 1
