@@ -58,7 +58,7 @@ def previews_place(root: Path, jobs: list[ImageJob], place) -> list[str]:
             landing.append(holder)
     added, used = [], set()
     for job in chosen:
-        path = f"{PREVIEW_FOLDER}/{_file_stem(job.image_alias, used)}.jpg"
+        path = _preview_path(root, job.image_alias, used)
         place(path, job.preview_name)
         etree.SubElement(holder, tag("SAMPLE_IMAGE_FILE"), filename=path, checksum_method="SHA256",
                          checksum=hashlib.sha256((root / path).read_bytes()).hexdigest(), filetype="jpg")
@@ -69,12 +69,14 @@ def previews_place(root: Path, jobs: list[ImageJob], place) -> list[str]:
     return added
 
 
-def _file_stem(alias: str, used: set[str]) -> str:
+def _preview_path(root: Path, alias: str, used: set[str]) -> str:
+    """LANDING_PAGE/PREVIEWS/<alias>.jpg, made safe, and new: never a name taken by another preview or
+    by a file of the bundle (whose hard link to the inbox must not be written through)."""
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", alias).strip("._") or "image"
-    unique, n = stem, 1
-    while unique.lower() in used:
+    path, n = f"{PREVIEW_FOLDER}/{stem}.jpg", 1
+    while path.lower() in used or (root / path).exists():
         n += 1
-        unique = f"{stem}-{n}"
-    used.add(unique.lower())
-    return unique
+        path = f"{PREVIEW_FOLDER}/{stem}-{n}.jpg"
+    used.add(path.lower())
+    return path
 

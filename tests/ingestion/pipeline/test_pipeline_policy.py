@@ -102,9 +102,14 @@ def test_previews_listed_as_sample_images_unless_the_contributor_gave_some(tmp_p
 
     root = slide_bundle(tmp_path / "none", image_files="stub", landing_sample=False)
     assert previews_place(root, [_job("image-1", preview=False)], _placed(root)) == []
+    # A file of the contributor's where a preview would go is left alone.
+    (root / "LANDING_PAGE/PREVIEWS").mkdir(parents=True)
+    (root / "LANDING_PAGE/PREVIEWS/image_1_x.jpg").write_bytes(b"theirs")
     jobs = [_job(f"image {n}/x", preview=True) for n in range(PREVIEWS_MAX + 2, 0, -1)]
     added = previews_place(root, jobs, _placed(root))
-    assert added == [f"LANDING_PAGE/PREVIEWS/image_{n}_x.jpg" for n in range(1, PREVIEWS_MAX + 1)]
+    assert added == ["LANDING_PAGE/PREVIEWS/image_1_x-2.jpg",
+                     *(f"LANDING_PAGE/PREVIEWS/image_{n}_x.jpg" for n in range(2, PREVIEWS_MAX + 1))]
+    assert (root / "LANDING_PAGE/PREVIEWS/image_1_x.jpg").read_bytes() == b"theirs"
     document = root / "LANDING_PAGE/landing_page.xml"
     assert xsd_errors("landing_page", document) == []
     files = etree.parse(str(document)).findall(".//SAMPLE_IMAGE_FILE")
@@ -215,6 +220,8 @@ def test_the_dataset_policy_keeps_or_removes_and_a_changed_one_converts_again(
     assert set(_roles(second)) <= {"VOLUME", "THUMBNAIL"}
     page = client.get(reverse("ingestion:review", args=[submission.pk])).content.decode()
     assert "Dataset policy: label removed · overview removed · preview not published" in page
+    api = client.get(f"/api/v1/submissions/{submission.pk}/pipeline/").json()
+    assert api["images"][0]["policy"] == {"label": "remove", "overview": "remove", "public_preview": False}
 
 
 @chain
