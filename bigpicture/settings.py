@@ -195,9 +195,12 @@ PIPELINE_STUCK_MINUTES = env_int("PIPELINE_STUCK_MINUTES", 60)
 # Keep the contributor's scanner file (SVS, NDPI ...) in the archive beside the DICOM made from it.
 PIPELINE_KEEP_SCANNER_FILES = env_bool("PIPELINE_KEEP_SCANNER_FILES", False)
 # De-identification of the images that show the slide label: label "remove" or "keep"; overview
-# "remove", "blank" or "keep".
+# "remove", "blank" or "keep"; and whether the pipeline's previews become landing-page sample
+# images. Defaults: a dataset's POLICY attributes label_image, overview_image and public_preview
+# decide for it.
 PIPELINE_LABEL_POLICY = env_str("PIPELINE_LABEL_POLICY", "remove")
 PIPELINE_OVERVIEW_POLICY = env_str("PIPELINE_OVERVIEW_POLICY", "remove")
+PIPELINE_PUBLIC_PREVIEW = env_bool("PIPELINE_PUBLIC_PREVIEW", False)
 
 PORTAL_NAME = env_str("PORTAL_NAME", "Bigpicture portal")
 

@@ -35,6 +35,13 @@ class Track:
     def failed(self) -> bool:
         return any(step.failed for step in self.steps)
 
+    @property
+    def policy(self):
+        """The image policy the pipeline applies to this image (`ingestion.pipeline.policy.ImagePolicy`)."""
+        from ingestion.pipeline.policy import job_policy
+
+        return job_policy(self.job) if self.job is not None else None
+
 
 def _rows(specs, steps: dict[str, PipelineStep]) -> list[StepRow]:
     rows = []

@@ -152,7 +152,7 @@ def _steps(track) -> list[dict]:
 def _image_track(track) -> dict:
     job = track.job
     return {"image": job.image_alias, "format": job.source_label, "lossless": job.lossless,
-            "lossy_ratio": job.lossy_ratio, "facts": job.facts, "steps": _steps(track),
+            "lossy_ratio": job.lossy_ratio, "facts": job.facts, "policy": track.policy.as_plan(), "steps": _steps(track),
             "outputs": [{"path": o.path, "role": o.role, "size": o.size, "sha256": o.sha256} for o in track.outputs]}
 
 

@@ -41,6 +41,8 @@ def blank_pixels(ds: Dataset) -> UID:
     ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 8, 8, 7, 0
     ds.LossyImageCompression = "01"
     ds.LossyImageCompressionMethod = "ISO_10918_1"
+    # One ratio per method (wsidicom refuses to read a slide whose counts differ).
+    ds.LossyImageCompressionRatio = f"{rows * columns * samples / len(frame):.2f}"
     ds.BurnedInAnnotation = "NO"
     if "SpecimenLabelInImage" in ds:
         ds.SpecimenLabelInImage = "NO"

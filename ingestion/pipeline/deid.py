@@ -11,18 +11,19 @@ import hashlib
 from pathlib import Path
 
 import pydicom
-from django.conf import settings
 
 from bigpicture.errors import PermanentError
 from ingestion.deid.context import DeidContext, DeidPolicy
 from ingestion.deid.conversion import conversion_finish, dicomizer_options
 from ingestion.deid.instance import deidentify_file, image_type_of
 from ingestion.models import ImageJob
+from ingestion.pipeline.policy import job_policy
 from ingestion.selectors_pipeline import job_sources
 
 
-def deid_policy() -> DeidPolicy:
-    return DeidPolicy(label=settings.PIPELINE_LABEL_POLICY, overview=settings.PIPELINE_OVERVIEW_POLICY)
+def deid_policy(job: ImageJob) -> DeidPolicy:
+    """The dataset's label and overview policy, as the job's plan recorded it."""
+    return job_policy(job).deid()
 
 
 class JobDeid:
@@ -32,7 +33,7 @@ class JobDeid:
                  else f"submission/{submission.pk}")
         digest = hashlib.sha256("\n".join(f"{f.path}:{f.plain_sha256 or f.computed_sha256}"
                                           for f in job_sources(job)).encode()).hexdigest()
-        self.context = DeidContext.for_organisation(submission.organisation, policy=deid_policy(), source=digest,
+        self.context = DeidContext.for_organisation(submission.organisation, policy=deid_policy(job), source=digest,
                                                     scope=scope)
 
     def convert_options(self, job: ImageJob) -> dict:
@@ -62,10 +63,9 @@ class JobDeid:
         return written
 
 
-def deid_check(paths: list[Path], *, name: str) -> int:
+def deid_check(paths: list[Path], *, name: str, policy: DeidPolicy) -> int:
     """Check what a conversion wrote: every instance says it is de-identified, none keeps label text,
-    and none is an image the policy removes. Returns how many were checked."""
-    policy = deid_policy()
+    and none is an image the (job's) policy removes. Returns how many were checked."""
     for path in paths:
         header = pydicom.dcmread(path, stop_before_pixels=True)
         role = image_type_of(header)

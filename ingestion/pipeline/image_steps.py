@@ -115,11 +115,11 @@ def _identified(job: ImageJob, target: Path):
 
 
 def deidentify(step: PipelineStep, work: Path) -> Outcome:
-    from ingestion.pipeline.deid import JobDeid, deid_check
+    from ingestion.pipeline.deid import JobDeid, deid_check, deid_policy
 
     job = step.job
     if job.source_format != "dicom":
-        checked = deid_check(_spool_outputs(job, work), name=_label(job))
+        checked = deid_check(_spool_outputs(job, work), name=_label(job), policy=deid_policy(job))
         return Outcome(details={"checked": checked}, message=f"de-identified while converting; {checked} "
                                                                 "instance(s) checked")
     _target, paths = _spool_sources(job, work)

@@ -2,8 +2,10 @@
 
 Validation (a dry run of the importer) calls `image_plans` inside its transaction, while the
 version's rows exist; when validation passes, `processing_start` creates or keeps one job per
-IMAGE. A job whose files and records did not change since an earlier submission round is kept
-with its results (a returned submission sent again is not converted again).
+IMAGE. A job whose files, records and image policy did not change since an earlier submission
+round is kept with its results (a returned submission sent again is not converted again). A
+changed label or overview policy makes a new job (converted again); a changed `public_preview`
+alone only updates the kept job's plan (it decides publication, not conversion).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from types import SimpleNamespace
 
 from ingestion.models import ImageJob, Submission
 from ingestion.pipeline.flow import job_start, job_steps_create
+from ingestion.pipeline.policy import bundle_policy
 from ingestion.services.bundle import bundle_files
 from ingestion.slides.metadata import ImageRecords, RecordIndex
 from ingestion.states import FileState
@@ -23,9 +26,11 @@ def _document(entity) -> dict | None:
 
 
 def image_plans(bundle) -> dict[str, dict]:
-    """{image alias: plan} of a validated bundle: the IMAGE's FILES, and the records around it (image,
-    slide, block, specimens, stainings, canonical) that conversion writes into the DICOM."""
+    """{image alias: plan} of a validated bundle: the IMAGE's FILES, the records around it (image,
+    slide, block, specimens, stainings, canonical) that conversion writes into the DICOM, and the
+    dataset's image policy (`ingestion.pipeline.policy`)."""
     index = RecordIndex(bundle)
+    policy = bundle_policy(bundle).as_plan()
     plans: dict[str, dict] = {}
     for image in bundle.iter_canonical("image"):
         files = sorted(({"filename": e.filename, "checksum": e.checksum,
@@ -35,8 +40,16 @@ def image_plans(bundle) -> dict[str, dict]:
         plans[image.alias] = {"files": files, "records": {
             "image": _document(image), "slide": _document(records.slide), "block": _document(records.block),
             "specimens": [_document(e) for e in records.specimens],
-            "stainings": [_document(e) for e in records.stainings]}}
+            "stainings": [_document(e) for e in records.stainings]}, "policy": policy}
     return plans
+
+
+def _conversion_part(plan: dict | None) -> dict | None:
+    """What conversion depends on: the plan without `public_preview`."""
+    if plan is None:
+        return None
+    policy = {k: v for k, v in (plan.get("policy") or {}).items() if k != "public_preview"}
+    return {**plan, "policy": policy}
 
 
 def job_records(job: ImageJob, *, pseudonym):
@@ -66,7 +79,12 @@ def processing_start(submission: Submission, plans: dict[str, dict]) -> None:
     files = {file.path: file for file in bundle_files(submission)}
     jobs = {job.image_alias: job for job in submission.image_jobs.filter(active=True)}
     for alias, job in jobs.items():
-        if plans.get(alias) != job.plan:
+        if plans.get(alias) == job.plan:
+            continue
+        if _conversion_part(plans.get(alias)) == _conversion_part(job.plan):
+            job.plan = plans[alias]  # only whether its preview is published changed
+            job.save(update_fields=["plan", "updated"])
+        else:
             job.active = False
             job.save(update_fields=["active", "updated"])
             job.sources.update(image_job=None)

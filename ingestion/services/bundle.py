@@ -25,6 +25,7 @@ from bigpicture.errors import PermanentError, UserError
 from bigpicture.objects import object_chunks
 from bigpicture.storage import storage_for
 from ingestion.models import ImageJob, Submission
+from ingestion.services.landing_previews import previews_place
 from ingestion.states import LIVE_FILE_STATES, FileState
 from metaflex.parse import SAFE_PARSER_OPTIONS
 
@@ -46,11 +47,13 @@ def converted_jobs(submission: Submission) -> list[ImageJob]:
 
 
 @contextmanager
-def inbox_bundle(submission: Submission) -> Iterator[Path]:
+def inbox_bundle(submission: Submission, *, converted: bool = True) -> Iterator[Path]:
     """Yield a local folder holding the submission's bundle; it is removed on exit.
 
-    Images the pipeline has finished appear as the pipeline made them: their DICOM instances
-    instead of the uploaded files, and the metadata's FILES of each such IMAGE list those.
+    With `converted`, images the pipeline has finished appear as the pipeline made them: their
+    DICOM instances instead of the uploaded files, and the metadata's FILES of each such IMAGE
+    list those. Their previews become the landing page's sample images where the policy allows
+    it (`ingestion.services.landing_previews`). Without, the bundle is the files as uploaded.
     """
     scratch_root = Path(settings.VAR_DIR) / "scratch"
     scratch_root.mkdir(parents=True, exist_ok=True)
@@ -59,7 +62,7 @@ def inbox_bundle(submission: Submission) -> Iterator[Path]:
     root.mkdir()
     try:
         storage = storage_for("inbox")
-        jobs = converted_jobs(submission)
+        jobs = converted_jobs(submission) if converted else []
         replaced = {file: job for job in jobs for file in (f["filename"] for f in job.plan.get("files", []))}
         documents = []
         for file in bundle_files(submission).iterator():
@@ -73,6 +76,7 @@ def inbox_bundle(submission: Submission) -> Iterator[Path]:
                 _place(storage, output.path, output.storage_name, root)
         if jobs:
             files_rewrite(documents, {job.image_alias: list(job.outputs.all()) for job in jobs})
+            previews_place(root, jobs, lambda path, name: _place(storage, path, name, root))
         yield root
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

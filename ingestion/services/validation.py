@@ -116,7 +116,8 @@ class _Rehearsal:
 def _rehearse(submission: Submission) -> _Rehearsal:
     rehearsal = _Rehearsal()
     try:
-        with inbox_bundle(submission) as root:
+        # The files as uploaded: the plans describe them, so an IMAGE sent again unchanged keeps its job.
+        with inbox_bundle(submission, converted=False) as root:
             rehearsal.import_result = dataset_import(bundle_dir=root, organisation=submission.organisation,
                                                      changelog=submission.changelog, dry_run=True,
                                                      scanner_files=True, rehearsal=rehearsal)

@@ -14,6 +14,8 @@ from pathlib import Path
 from PIL import Image
 from wsidicom import WsiDicom
 
+from metaflex.files import SAMPLE_IMAGE_MAX_PIXELS
+
 BLOCK_PX = 2048
 JPEG_QUALITY = 85
 
@@ -23,8 +25,9 @@ def thumbnail_jpeg(paths: list[Path], *, max_px: int = 512) -> bytes:
     return _render(paths, max_px)
 
 
-def preview_jpeg(paths: list[Path], *, max_px: int = 2048) -> bytes:
-    """A larger JPEG of the whole slide, at most `max_px` on its longer side."""
+def preview_jpeg(paths: list[Path], *, max_px: int = SAMPLE_IMAGE_MAX_PIXELS) -> bytes:
+    """A larger JPEG of the whole slide, at most `max_px` on its longer side: by default as large as a
+    landing page's sample image may be, since the policy may publish it as one."""
     return _render(paths, max_px)
 
 

@@ -70,6 +70,10 @@ class BundleSpec:
     seed: int = 0
     keywords: tuple[str, ...] = ()
     organisation_name: str = "Demo University Hospital"
+    # More POLICY string attributes, e.g. (("public_preview", "Allowed"), ("overview_image", "Blank")).
+    policy_attributes: tuple[tuple[str, str], ...] = ()
+    # The landing page's own sample image; without it the pipeline's previews may take its place.
+    landing_sample: bool = True
 
 
 class _Writer:
@@ -222,9 +226,11 @@ def write_synthetic_bundle(out_dir: str | Path, spec: BundleSpec) -> Path:
         _s("duration_of_use", "P2Y"),
         _s("defined_research_question_required", "Yes"),
         _s("policy_text", "The data may be used for non-commercial research into diagnostic pathology. "
-                          "Re-identification of individuals is forbidden. Cite the dataset in publications.")]))
+                          "Re-identification of individuals is forbidden. Cite the dataset in publications."),
+        *(_s(tag, value) for tag, value in spec.policy_attributes)]))
     entities.add(Entity("landing_page", f"{spec.alias}-landing-page", refs=dataset_ref,
-                        files=[writer.thumbnail(spec.seed * 1000 + 1)], attributes=[]))
+                        files=[writer.thumbnail(spec.seed * 1000 + 1)] if spec.landing_sample else [],
+                        attributes=[]))
     entities.add(Entity("rems", f"{spec.alias}-rems", fields={"WORKFLOW_ID": "1", "ORGANISATION_ID": "demo"},
                         refs=dataset_ref, attributes=[]))
     entities.add(Entity("organisation", f"{spec.alias}-organisation", fields={

@@ -23,10 +23,13 @@ from repository.synthetic.bundles import BundleSpec, write_synthetic_bundle
 FAKE_PATIENT = "DEMO^PATIENT"
 
 
-def slide_bundle(folder: Path, *, image_files: str = "svs", seed: int = 21, size=(1536, 1024)) -> Path:
+def slide_bundle(folder: Path, *, image_files: str = "svs", seed: int = 21, size=(1536, 1024), cases: int = 1,
+                 policy: tuple[tuple[str, str], ...] = (), landing_sample: bool = True) -> Path:
+    """A synthetic bundle; `policy` adds POLICY string attributes (tag, value)."""
     spec = BundleSpec(alias=f"pipeline-{image_files}-{seed}", title="Pipeline test slides", short_name="PIPE",
-                      clinical=True, cases=1, seed=seed, image_files=image_files, slide_width=size[0],
-                      slide_height=size[1], description="Synthetic slides for the pipeline tests.")
+                      clinical=True, cases=cases, seed=seed, image_files=image_files, slide_width=size[0],
+                      slide_height=size[1], description="Synthetic slides for the pipeline tests.",
+                      policy_attributes=policy, landing_sample=landing_sample)
     return write_synthetic_bundle(folder, spec)
 
 
