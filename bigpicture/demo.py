@@ -54,6 +54,8 @@ DEMO_DATASETS = (
     BundleSpec(
         alias="demo-breast-biopsies", title="Core needle biopsies of the breast, H&E",
         short_name="DEMO-BREAST", clinical=True, cases=3, seed=1, image_files="svs",
+        # Its policy allows the pipeline's previews as the landing page's sample images.
+        policy_attributes=(("public_preview", "Allowed"),), landing_sample=False,
         description="Whole-slide images of H&E-stained core needle biopsies from women referred after "
                     "screening mammography, with summary diagnoses by a board-certified pathologist. "
                     "Synthetic demo data.",
