@@ -1,5 +1,7 @@
 """Template helpers of the application pages: answers by key, event labels, attachments and table rows."""
 
+import json
+
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -16,6 +18,12 @@ def get_answer(mapping, key):
     if not isinstance(mapping, dict):
         return ""
     return mapping.get(key, mapping.get(str(key), ""))
+
+
+@register.filter
+def json_attr(value) -> str:
+    """JSON for a data- attribute (the template escapes it)."""
+    return json.dumps(value or [])
 
 
 @register.filter
