@@ -1,6 +1,9 @@
 """The event table is the truth: rebuilding every application from its events gives the stored state."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
 
 from access.applications.projection import project
 from access.models import Application
@@ -46,3 +49,13 @@ def test_every_application_rebuilds_from_its_events(approved, applicant, handler
     assert len(applications) == 2
     for application in applications:
         assert _projected(application) == _stored(application), application.pk
+
+
+def test_the_rebuild_command_finds_and_repairs_a_drifted_copy(approved):
+    Application.objects.filter(pk=approved.pk).update(state="closed", external_id="drift")
+    with pytest.raises(CommandError, match="1 applications differ"):
+        call_command("applications_rebuild", "--check", stdout=StringIO())
+    call_command("applications_rebuild", stdout=StringIO())
+    approved.refresh_from_db()
+    assert (approved.state, approved.external_id) == ("approved", "")
+    call_command("applications_rebuild", "--check", stdout=StringIO())
