@@ -49,6 +49,7 @@ from access.services.entitlements import application_users, blacklist_add, entit
 from access.tokens import secret_hash
 from bigpicture.errors import UserError
 from governance.services import audit_record
+from repository.models import DatasetStatus
 
 
 class CommandRefused(UserError):
@@ -134,6 +135,9 @@ def _items(args: dict) -> list[CatalogueItem]:
                  .select_related("dataset", "workflow", "form"))
     if not items or len(items) != len(set(values)):
         raise CommandRefused("Choose one or more catalogue items that exist.")
+    withdrawn = [item.dataset.accession for item in items if item.dataset.status == DatasetStatus.WITHDRAWN]
+    if withdrawn:
+        raise CommandRefused(f"{', '.join(withdrawn)} is withdrawn; it takes no applications.")
     ended = [item.dataset.accession for item in items if item.ended_at is not None]
     if ended:
         raise CommandRefused(f"{', '.join(ended)}: that catalogue item has ended; apply from the dataset's page.")

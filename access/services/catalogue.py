@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from access.applications.mail import license_change_notify
 from access.models import CatalogueItem, Form, License, LicenseVersion, Organisation, User, Workflow
 from access.selectors.applications import applications_applying_license, catalogue_item_enabled
 from access.services.entitlements import entitlements_recompute
@@ -52,6 +53,8 @@ def license_version_create(*, license: License, text: str = "", url: str = "",
                  detail={"license": license.title, "number": number, "content_hash": content_hash})
     for application in applications_applying_license(license):
         entitlements_recompute(application=application, actor=actor)
+        if current is not None:
+            license_change_notify(application=application, version=version)
     return version
 
 
