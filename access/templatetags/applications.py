@@ -33,6 +33,24 @@ def event_label(command: str) -> str:
 
 
 @register.filter
+def event_summary(event) -> str:
+    """Who or what an event names, in a few words (the comment is shown apart)."""
+    p = event.payload
+    names = [p[key] for key in ("user", "assignee") if p.get(key)] + list(p.get("users") or [])
+    parts = [", ".join(username(pk) for pk in names)] if names else []
+    if event.type == "assign" and not p.get("assignee"):
+        parts.append("nobody")
+    for key in ("email", "external_id", "decision", "vote"):
+        if p.get(key):
+            parts.append(str(p[key]))
+    if p.get("entitlement_end"):
+        parts.append(f"access until {p['entitlement_end'][:10]}")
+    if p.get("new_application"):
+        parts.append(f"new application {p['new_application']}")
+    return "; ".join(part for part in parts if part)
+
+
+@register.filter
 def username(pk) -> str:
     user = User.objects.filter(pk=pk).first()
     return user.username if user else str(pk)

@@ -69,6 +69,7 @@ def test_request_approve_entitled(client, offered, applicant, handler):
     assert "Approved" in mine
     page = client.get(reverse("access:application", args=[application.pk])).content.decode()
     assert "Access in force" in page and "Welcome." in page
+    assert f"Approve</strong> — {handler.username}" in page
 
 
 def test_reviewers_do_not_see_private_answers_and_strangers_see_nothing(client, offered, applicant, handler):
