@@ -120,10 +120,17 @@ def _attachment_ids(ctx: Context) -> set[int]:
     return set(ctx.application.attachments.filter(redacted_at__isnull=True).values_list("pk", flat=True))
 
 
-def _answers(ctx: Context, args: dict, *, require: bool) -> dict:
+def _answers_checked(ctx: Context, args: dict, *, require: bool):
     answers = args.get("answers", ctx.snapshot.answers) or {}
+    if not isinstance(answers, dict):
+        raise CommandRefused("Give the answers as an object of field keys and values.")
     fields = _form_fields(list(ctx.application.catalogue_items.select_related("form")))
     cleaned, problems = answers_clean(fields, answers, attachment_ids=_attachment_ids(ctx), require=require)
+    return answers, cleaned, problems
+
+
+def _answers(ctx: Context, args: dict, *, require: bool) -> dict:
+    _, cleaned, problems = _answers_checked(ctx, args, require=require)
     if problems:
         raise CommandRefused("Please correct the form: " + "; ".join(map(str, problems)))
     return cleaned
@@ -131,7 +138,11 @@ def _answers(ctx: Context, args: dict, *, require: bool) -> dict:
 
 def _items(args: dict) -> list[CatalogueItem]:
     values = args.get("catalogue_items") or []
-    items = list(CatalogueItem.objects.filter(pk__in=[getattr(v, "pk", v) for v in values])
+    try:
+        values = [int(getattr(value, "pk", value)) for value in values]
+    except (TypeError, ValueError):
+        raise CommandRefused("Catalogue items are given by their numbers.") from None
+    items = list(CatalogueItem.objects.filter(pk__in=values)
                  .select_related("dataset", "workflow", "form"))
     if not items or len(items) != len(set(values)):
         raise CommandRefused("Choose one or more catalogue items that exist.")
@@ -184,7 +195,10 @@ def prepare_create(ctx: Context, args: dict) -> dict:
 
 
 def prepare_save_draft(ctx: Context, args: dict) -> dict:
-    return {"answers": _answers(ctx, args, require=False)}
+    """A draft keeps what was typed, even where it is not valid yet; the problems come back as warnings."""
+    given, cleaned, problems = _answers_checked(ctx, args, require=False)
+    ctx.result["problems"] = problems
+    return {"answers": {**cleaned, **{problem.key: given[problem.key] for problem in problems}}}
 
 
 def prepare_submit(ctx: Context, args: dict) -> dict:
