@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from access.applications.commands import COMMANDS, CommandRefused, application_command, command_args
 from access.applications.page import application_page_for
 from access.models import Application, ApplicationState
+from access.models.applications import OPEN_STATES
 from access.selectors.applications import (
     catalogue_item_enabled,
     handler_queue,
@@ -19,6 +20,7 @@ from access.selectors.applications import (
     sla_age_days,
     sla_overdue,
     user_applications,
+    user_unaccepted_versions,
 )
 from access.services.applications import application_attachment_add, applications_bulk
 from repository.models import Dataset
@@ -26,8 +28,10 @@ from repository.models import Dataset
 
 @login_required
 def my_applications(request):
-    applications = list(user_applications(request.user))
-    return render(request, "access/applications/mine.html", {"applications": applications})
+    rows = [{"application": application, "terms_pending": application.state in OPEN_STATES
+             and bool(user_unaccepted_versions(request.user, application))}
+            for application in user_applications(request.user)]
+    return render(request, "access/applications/mine.html", {"rows": rows})
 
 
 @login_required
