@@ -3,7 +3,7 @@
 import pytest
 
 from access.models import CatalogueItem, Workflow
-from access.services.catalogue import catalogue_item_publish
+from access.services.catalogue import catalogue_item_edit, catalogue_item_publish
 from repository import models as m
 from repository.services import dataset_import
 from tests.repository.metaflex_bundles import build_bundle
@@ -42,3 +42,9 @@ def test_rems_link_bona_fide_and_indirect_make_a_new_item(imported):
     assert old.ended_at is not None and old.successor == new
     m.RemsLink.objects.filter(version=imported.version).update(workflow_id=str(dac.pk))
     assert catalogue_item_publish(version=imported.version) == new
+
+
+def test_a_new_version_keeps_the_workflow_a_steward_chose(imported):
+    chosen = Workflow.objects.create(title="Chosen DAC")
+    item = catalogue_item_edit(item=CatalogueItem.objects.get(dataset=imported.dataset), workflow=chosen)
+    assert catalogue_item_publish(version=imported.version) == item
