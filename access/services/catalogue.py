@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from access.applications.mail import license_change_notify
 from access.models import CatalogueItem, Form, License, LicenseVersion, Organisation, User, Workflow
+from access.roles import Role
 from access.selectors.applications import applications_applying_license, catalogue_item_enabled
 from access.services.entitlements import entitlements_recompute
 from governance.services import audit_record
@@ -60,12 +61,16 @@ def license_version_create(*, license: License, text: str = "", url: str = "",
 
 @transaction.atomic
 def workflow_default_for(organisation: Organisation | None) -> Workflow:
-    """The organisation's default workflow (its DAC), created with no handlers if missing."""
+    """The organisation's default workflow (its DAC). Made when missing, with the data stewards as its
+    handlers, so that an application always reaches someone; the admin changes them."""
     title = f"{organisation.name} data access committee" if organisation else "Data access committee"
     workflow = Workflow.objects.filter(organisation=organisation, title=title).order_by("pk").first()
     if workflow is None:
         workflow = Workflow.objects.create(organisation=organisation, title=title)
-        audit_record(actor=None, action="workflow.create", target=workflow, detail={"title": title})
+        stewards = list(User.objects.filter(groups__name=Role.DATA_STEWARD.value, is_active=True))
+        workflow.handlers.set(stewards)
+        audit_record(actor=None, action="workflow.create", target=workflow,
+                     detail={"title": title, "handlers": [user.username for user in stewards]})
     return workflow
 
 

@@ -3,6 +3,8 @@
 import pytest
 
 from access.models import CatalogueItem, Workflow
+from access.roles import Role
+from access.services import user_create
 from access.services.catalogue import catalogue_item_edit, catalogue_item_publish
 from repository import models as m
 from repository.services import dataset_import
@@ -12,7 +14,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 @pytest.fixture
-def imported(tmp_path, settings, django_capture_on_commit_callbacks):
+def steward():
+    return user_create(username="stina", email="stina@example.org", password=None, roles=(Role.DATA_STEWARD,))
+
+
+@pytest.fixture
+def imported(tmp_path, settings, django_capture_on_commit_callbacks, steward):
     settings.ACCESSION_CENTER = "aa"
     Workflow.objects.filter(pk=1).delete()  # the bundle's REMS link names workflow 1
     with django_capture_on_commit_callbacks(execute=True):
@@ -21,10 +28,11 @@ def imported(tmp_path, settings, django_capture_on_commit_callbacks):
     return result
 
 
-def test_an_import_offers_the_dataset_through_the_organisations_default_workflow(imported):
+def test_an_import_offers_the_dataset_through_the_organisations_default_workflow(imported, steward):
     item = CatalogueItem.objects.get(dataset=imported.dataset)
     assert item.enabled and not item.indirect and not item.requires_bona_fide
     assert item.workflow.organisation == imported.dataset.organisation
+    assert list(item.workflow.handlers.all()) == [steward]  # a new default DAC reaches the data stewards
     assert catalogue_item_publish(version=imported.version) == item  # nothing changed: the same item
 
 
