@@ -6,6 +6,7 @@ from django.urls import reverse
 from access.selectors.applications import license_diff, user_unaccepted_versions
 from access.services.catalogue import license_version_create
 from tests.access.applications.conftest import run
+from tests.access.applications.factories import LicenseFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -30,8 +31,6 @@ def test_no_diff_for_a_license_never_accepted(draft, applicant, item):
 
 
 def test_a_link_license_changes_with_its_url(item):
-    from tests.access.applications.factories import LicenseFactory
-
     license = LicenseFactory(kind="link")
     first = license_version_create(license=license, url="https://example.org/dua-v1")
     assert license_version_create(license=license, url="https://example.org/dua-v1").pk == first.pk
