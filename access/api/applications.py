@@ -7,6 +7,7 @@ state, history and the commands you may run); POST /commands/<command>/ with the
 from __future__ import annotations
 
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -38,6 +39,31 @@ class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApplicationEvent
         fields = ["seq", "type", "actor", "payload", "created"]
+
+
+class LicenseStatusSerializer(serializers.Serializer):
+    license = serializers.CharField()
+    version = serializers.IntegerField()
+    accepted = serializers.BooleanField()
+
+
+class ApplicationDetailSerializer(serializers.Serializer):
+    application = ApplicationSerializer()
+    roles = serializers.ListField(child=serializers.CharField())
+    allowed_commands = serializers.ListField(child=serializers.CharField())
+    answers = serializers.DictField()
+    licenses = LicenseStatusSerializer(many=True)
+    events = EventSerializer(many=True)
+
+
+class CommandResultSerializer(serializers.Serializer):
+    event = EventSerializer(allow_null=True)
+    application = ApplicationSerializer(required=False)
+    new_application = serializers.IntegerField(required=False)
+
+
+class RefusedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
 
 
 class CreateSerializer(serializers.Serializer):
@@ -75,7 +101,8 @@ class ApplicationListView(APIView):
             request.user)
         return Response(ApplicationSerializer(found, many=True).data)
 
-    @extend_schema(request=CreateSerializer, responses={201: ApplicationSerializer}, summary="Start an application")
+    @extend_schema(request=CreateSerializer, responses={201: ApplicationSerializer, 409: RefusedSerializer},
+                   summary="Start an application")
     def post(self, request):
         body = CreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -90,12 +117,13 @@ class ApplicationListView(APIView):
 class ApplicationDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="One application: state, answers, history, and the commands you may run")
+    @extend_schema(responses=ApplicationDetailSerializer,
+                   summary="One application: state, answers, history, and the commands you may run")
     def get(self, request, pk: int):
         application, page = application_page_for(pk, request.user)
         keys = {field.key for field in page["fields"]}
         return Response({
-            **ApplicationSerializer(application).data,
+            "application": ApplicationSerializer(application).data,
             "roles": page["roles"],
             "allowed_commands": sorted(page["allowed"]),
             "answers": {key: value for key, value in application.answers.items() if key in keys},
@@ -108,7 +136,8 @@ class ApplicationDetailView(APIView):
 class ApplicationCommandView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, summary="Run one command (its inputs as a JSON object; see COMMANDS.md)")
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: CommandResultSerializer, 409: RefusedSerializer},
+                   summary="Run one command (its inputs as a JSON object; see access/applications/COMMANDS.md)")
     def post(self, request, pk: int, command: str):
         application, _ = application_page_for(pk, request.user)
         if command not in COMMANDS:

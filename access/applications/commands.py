@@ -49,6 +49,7 @@ from access.services.entitlements import application_users, blacklist_add, entit
 from access.tokens import secret_hash
 from bigpicture.errors import UserError
 from governance.services import audit_record
+from repository.models import DatasetStatus
 
 
 class CommandRefused(UserError):
@@ -119,10 +120,17 @@ def _attachment_ids(ctx: Context) -> set[int]:
     return set(ctx.application.attachments.filter(redacted_at__isnull=True).values_list("pk", flat=True))
 
 
-def _answers(ctx: Context, args: dict, *, require: bool) -> dict:
+def _answers_checked(ctx: Context, args: dict, *, require: bool):
     answers = args.get("answers", ctx.snapshot.answers) or {}
+    if not isinstance(answers, dict):
+        raise CommandRefused("Give the answers as an object of field keys and values.")
     fields = _form_fields(list(ctx.application.catalogue_items.select_related("form")))
     cleaned, problems = answers_clean(fields, answers, attachment_ids=_attachment_ids(ctx), require=require)
+    return answers, cleaned, problems
+
+
+def _answers(ctx: Context, args: dict, *, require: bool) -> dict:
+    _, cleaned, problems = _answers_checked(ctx, args, require=require)
     if problems:
         raise CommandRefused("Please correct the form: " + "; ".join(map(str, problems)))
     return cleaned
@@ -130,10 +138,17 @@ def _answers(ctx: Context, args: dict, *, require: bool) -> dict:
 
 def _items(args: dict) -> list[CatalogueItem]:
     values = args.get("catalogue_items") or []
-    items = list(CatalogueItem.objects.filter(pk__in=[getattr(v, "pk", v) for v in values])
+    try:
+        values = [int(getattr(value, "pk", value)) for value in values]
+    except (TypeError, ValueError):
+        raise CommandRefused("Catalogue items are given by their numbers.") from None
+    items = list(CatalogueItem.objects.filter(pk__in=values)
                  .select_related("dataset", "workflow", "form"))
     if not items or len(items) != len(set(values)):
         raise CommandRefused("Choose one or more catalogue items that exist.")
+    withdrawn = [item.dataset.accession for item in items if item.dataset.status == DatasetStatus.WITHDRAWN]
+    if withdrawn:
+        raise CommandRefused(f"{', '.join(withdrawn)} is withdrawn; it takes no applications.")
     ended = [item.dataset.accession for item in items if item.ended_at is not None]
     if ended:
         raise CommandRefused(f"{', '.join(ended)}: that catalogue item has ended; apply from the dataset's page.")
@@ -180,7 +195,10 @@ def prepare_create(ctx: Context, args: dict) -> dict:
 
 
 def prepare_save_draft(ctx: Context, args: dict) -> dict:
-    return {"answers": _answers(ctx, args, require=False)}
+    """A draft keeps what was typed, even where it is not valid yet; the problems come back as warnings."""
+    given, cleaned, problems = _answers_checked(ctx, args, require=False)
+    ctx.result["problems"] = problems
+    return {"answers": {**cleaned, **{problem.key: given[problem.key] for problem in problems}}}
 
 
 def prepare_submit(ctx: Context, args: dict) -> dict:

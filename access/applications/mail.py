@@ -2,7 +2,8 @@
 
 approve, reject, revoke, close -> applicant and members; submit -> handlers; return -> applicant;
 request-review / request-decision -> those asked; review / decide -> handlers; public remark -> applicant;
-invitations -> the invited address; remind -> the assignee, or every handler while nobody has taken it.
+invitations -> the invited address; remind -> the assignee, or every handler while nobody has taken it;
+a new license version -> the users of the approved applications it applies to.
 """
 
 from __future__ import annotations
@@ -81,3 +82,14 @@ def application_event_notify(*, event, application, snapshot: Snapshot, workflow
 def application_mail(*, to: list[str], subject: str, template: str, context: dict, dedupe_key: str) -> None:
     body = render_to_string(f"access/mail/{template}.txt", context)
     mail_enqueue(to=to, subject=f"[{settings.PORTAL_NAME}] {subject}", body=body, dedupe_key=dedupe_key)
+
+
+def license_change_notify(*, application, version) -> None:
+    """The terms of an approved application changed: its users accept the new version to keep access."""
+    users = User.objects.filter(pk__in=[application.applicant_id,
+                                        *application.members.values_list("user_id", flat=True)])
+    context = {"application": application, "version": version, "portal": settings.PORTAL_NAME,
+               "link": link(reverse("access:application", args=[application.pk]))}
+    application_mail(to=_addresses(users), subject=f"New terms for application {application.pk}: {version}",
+                     template="applications_license_changed", context=context,
+                     dedupe_key=f"application-{application.pk}-license-version-{version.pk}")

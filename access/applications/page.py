@@ -51,6 +51,10 @@ def application_page(application: Application, user) -> dict:
     history = [event for event in events if dac or (
         event.type != "vote" and not (event.type == "remark" and not event.payload.get("public")))]
     allowed = allowed_commands(application.state, roles, workflow)
+    # A review or decision is offered only to those still asked for one (the command refuses the others).
+    for command, kind in (("review", "review"), ("decide", "decision")):
+        if not snapshot.reviewers.get(f"{getattr(user, 'pk', None)}:{kind}"):
+            allowed -= {command}
     actions = [{"command": COMMANDS[name], "inputs": COMMAND_INPUTS.get(name, ())}
                for name in COMMANDS if name in allowed and name not in NOT_IN_ACTIONS]
     return {

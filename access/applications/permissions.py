@@ -2,8 +2,8 @@
 
 The engine (access.applications.commands), the buttons, the API and docs/access-commands.md all read
 `PERMISSIONS` through `allowed_commands`. Two workflow rules adjust it, and are documented with it:
-- in a *decider* workflow only deciders approve and reject (handlers ask them with request-decision);
-  in a *default* workflow a decider someone asked only advises (decide);
+- in a *decider* workflow only deciders approve and reject (handlers ask them with request-decision),
+  so nobody merely advises there; in a *default* workflow a decider someone asked only advises (decide);
 - review requests and voting are offered only when the workflow has that option.
 """
 
@@ -84,7 +84,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
 DECISIONS = frozenset({"approve", "reject"})
 KIND_REMOVES: dict[str, dict[str, frozenset[str]]] = {
     WorkflowKind.DEFAULT: {R.DECIDER: DECISIONS | {"revoke"}},
-    WorkflowKind.DECIDER: {R.HANDLER: DECISIONS},
+    WorkflowKind.DECIDER: {R.HANDLER: DECISIONS, R.DECIDER: frozenset({"decide"})},
 }
 OPTION_REMOVES: dict[str, frozenset[str]] = {
     "review_requests": frozenset({"request-review", "invite-reviewer"}),

@@ -17,6 +17,7 @@ from access.models import (
     LicenseVersion,
 )
 from access.models.applications import OPEN_STATES
+from access.roles import Role
 from repository.models import Dataset
 
 
@@ -104,11 +105,12 @@ def user_applications(user) -> QuerySet[Application]:
 
 
 def handler_queue(user, *, state: str = "", mine: bool = False, unassigned: bool = False) -> QuerySet[Application]:
-    """Applications the user handles, decides or was asked to review, oldest submission first (drafts
-    are the applicant's own). `state` empty: every state but draft."""
-    found = Application.objects.filter(
-        Q(catalogue_items__workflow__handlers=user) | Q(catalogue_items__workflow__deciders=user)
-        | Q(reviewers__user=user)).exclude(state=ApplicationState.DRAFT)
+    """Applications the user handles, decides or was asked to review (data stewards, as reporters: all),
+    oldest submission first; drafts are the applicant's own. `state` empty: every state but draft."""
+    found = Application.objects.exclude(state=ApplicationState.DRAFT)
+    if not (user.is_superuser or user.has_role(Role.DATA_STEWARD)):
+        found = found.filter(Q(catalogue_items__workflow__handlers=user) | Q(catalogue_items__workflow__deciders=user)
+                             | Q(reviewers__user=user))
     if state:
         found = found.filter(state=state)
     if mine:

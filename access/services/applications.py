@@ -68,10 +68,13 @@ def entitlement_end_dates_enforce(*, now=None) -> dict[str, int]:
     due = Application.objects.filter(state=ApplicationState.APPROVED, entitlement_end__lte=now)
     for application in due.order_by("entitlement_end"):
         with transaction.atomic():
-            outcome = application_command(application=application, command="close", actor=None,
-                                          comment="The entitlement end date passed; access has ended.")
+            try:
+                outcome = application_command(application=application, command="close", actor=None,
+                                              comment="The entitlement end date passed; access has ended.")
+            except CommandRefused:  # closed or revoked meanwhile: nothing left to end
+                continue
             workflow = application_workflow(application)
-            context = {"application": application, "datasets": _datasets(application), "ended": True,
+            context = {"application": application, "datasets": _datasets(application), "for_handlers": True,
                        "link": link(reverse("access:application", args=[application.pk])),
                        "portal": settings.PORTAL_NAME}
             application_mail(to=[u.email for u in workflow.handlers.all() if u.email],

@@ -10,7 +10,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from access.applications.mail import license_change_notify
 from access.models import CatalogueItem, Form, License, LicenseVersion, Organisation, User, Workflow
+from access.roles import Role
 from access.selectors.applications import applications_applying_license, catalogue_item_enabled
 from access.services.entitlements import entitlements_recompute
 from governance.services import audit_record
@@ -52,17 +54,23 @@ def license_version_create(*, license: License, text: str = "", url: str = "",
                  detail={"license": license.title, "number": number, "content_hash": content_hash})
     for application in applications_applying_license(license):
         entitlements_recompute(application=application, actor=actor)
+        if current is not None:
+            license_change_notify(application=application, version=version)
     return version
 
 
 @transaction.atomic
 def workflow_default_for(organisation: Organisation | None) -> Workflow:
-    """The organisation's default workflow (its DAC), created with no handlers if missing."""
+    """The organisation's default workflow (its DAC). Made when missing, with the data stewards as its
+    handlers, so that an application always reaches someone; the admin changes them."""
     title = f"{organisation.name} data access committee" if organisation else "Data access committee"
     workflow = Workflow.objects.filter(organisation=organisation, title=title).order_by("pk").first()
     if workflow is None:
         workflow = Workflow.objects.create(organisation=organisation, title=title)
-        audit_record(actor=None, action="workflow.create", target=workflow, detail={"title": title})
+        stewards = list(User.objects.filter(groups__name=Role.DATA_STEWARD.value, is_active=True))
+        workflow.handlers.set(stewards)
+        audit_record(actor=None, action="workflow.create", target=workflow,
+                     detail={"title": title, "handlers": [user.username for user in stewards]})
     return workflow
 
 
@@ -124,27 +132,29 @@ def policy_requires_bona_fide(version) -> bool:
     return False
 
 
-def publication_workflow(version) -> Workflow:
-    """The workflow the bundle's REMS link names (a Workflow pk or title), else the organisation's default."""
+def rems_link_workflow(version) -> Workflow | None:
+    """The workflow the bundle's REMS link names, by pk or title, if one matches."""
     link = RemsLink.objects.filter(version=version).first()
-    if link is not None and (wanted := link.workflow_id.strip()):
-        found = Workflow.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
-        found = found or Workflow.objects.filter(title__iexact=wanted).order_by("pk").first()
-        if found is not None:
-            return found
-    return workflow_default_for(version.dataset.organisation)
+    wanted = link.workflow_id.strip() if link is not None else ""
+    if not wanted:
+        return None
+    found = Workflow.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    return found or Workflow.objects.filter(title__iexact=wanted).order_by("pk").first()
 
 
 @transaction.atomic
 def catalogue_item_publish(*, version, actor: User | None = None) -> CatalogueItem:
     """Create or update the dataset's catalogue item from the policy of a version being published.
 
-    Direct and indirect access both get an item (indirect ones are flagged for the AI jobs). An item
-    that already says the same is kept; otherwise a new one replaces it, keeping its form and licenses."""
-    workflow = publication_workflow(version)
+    The workflow is the one the REMS link names; else the current item's (a steward may have chosen it);
+    else the organisation's default. Direct and indirect access both get an item (indirect ones are
+    flagged for the AI jobs). An item that already says the same is kept; otherwise a new one replaces
+    it, keeping its form and licenses."""
+    current = catalogue_item_enabled(version.dataset)
+    workflow = (rems_link_workflow(version) or (current.workflow if current else None)
+                or workflow_default_for(version.dataset.organisation))
     requires_bona_fide = policy_requires_bona_fide(version)
     indirect = version.access_type == AccessType.INDIRECT
-    current = catalogue_item_enabled(version.dataset)
     if catalogue_item_matches(current, workflow=workflow, requires_bona_fide=requires_bona_fide, indirect=indirect):
         return current
     if current is not None:

@@ -1,5 +1,7 @@
 """Template helpers of the application pages: answers by key, event labels, attachments and table rows."""
 
+import json
+
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -19,9 +21,33 @@ def get_answer(mapping, key):
 
 
 @register.filter
+def json_attr(value) -> str:
+    """JSON for a data- attribute (the template escapes it)."""
+    return json.dumps(value or [])
+
+
+@register.filter
 def event_label(command: str) -> str:
     spec = COMMANDS.get(command)
     return spec.label if spec else command
+
+
+@register.filter
+def event_summary(event) -> str:
+    """Who or what an event names, in a few words (the comment is shown apart)."""
+    p = event.payload
+    names = [p[key] for key in ("user", "assignee") if p.get(key)] + list(p.get("users") or [])
+    parts = [", ".join(username(pk) for pk in names)] if names else []
+    if event.type == "assign" and not p.get("assignee"):
+        parts.append("nobody")
+    for key in ("email", "external_id", "decision", "vote"):
+        if p.get(key):
+            parts.append(str(p[key]))
+    if p.get("entitlement_end"):
+        parts.append(f"access until {p['entitlement_end'][:10]}")
+    if p.get("new_application"):
+        parts.append(f"new application {p['new_application']}")
+    return "; ".join(part for part in parts if part)
 
 
 @register.filter

@@ -7,12 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access.applications.commands import COMMANDS, CommandRefused, application_command, command_args
 from access.applications.page import application_page_for
 from access.models import Application, ApplicationState
+from access.models.applications import OPEN_STATES
 from access.selectors.applications import (
     catalogue_item_enabled,
     handler_queue,
@@ -20,6 +20,7 @@ from access.selectors.applications import (
     sla_age_days,
     sla_overdue,
     user_applications,
+    user_unaccepted_versions,
 )
 from access.services.applications import application_attachment_add, applications_bulk
 from repository.models import Dataset
@@ -27,8 +28,10 @@ from repository.models import Dataset
 
 @login_required
 def my_applications(request):
-    applications = list(user_applications(request.user))
-    return render(request, "access/applications/mine.html", {"applications": applications})
+    rows = [{"application": application, "terms_pending": application.state in OPEN_STATES
+             and bool(user_unaccepted_versions(request.user, application))}
+            for application in user_applications(request.user)]
+    return render(request, "access/applications/mine.html", {"rows": rows})
 
 
 @login_required
@@ -67,14 +70,16 @@ def application_command_view(request, pk: int, command: str):
     if command not in COMMANDS:
         raise Http404("No such command.")
     args = command_args(command, request.POST)
-    if command in ("save-draft", "submit"):
-        try:
-            args["answers"] = _answers_from_post(request, application, page)
-        except CommandRefused as error:
-            messages.error(request, str(error))
-            return redirect("access:application", application.pk)
     try:
-        outcome = application_command(application=application, command=command, actor=request.user, **args)
+        if command in ("save-draft", "submit"):
+            # The answers are saved as a draft first, so a refused submit loses nothing typed.
+            draft = application_command(application=application, command="save-draft", actor=request.user,
+                                        answers=_answers_from_post(request, application, page))
+            for problem in draft.result["problems"]:
+                if command == "save-draft":
+                    messages.warning(request, str(problem))
+        outcome = draft if command == "save-draft" else application_command(
+            application=application, command=command, actor=request.user, **args)
     except CommandRefused as error:
         messages.error(request, str(error))
         return redirect("access:application", application.pk)
@@ -87,7 +92,7 @@ def application_command_view(request, pk: int, command: str):
     messages.success(request, f"{COMMANDS[command].label}: done.")
     if "token" in outcome.result:
         messages.info(request, "The invitation is on its way by email.")
-    return redirect(request.POST.get("next") or reverse("access:application", args=[application.pk]))
+    return redirect("access:application", application.pk)
 
 
 def _answers_from_post(request, application, page) -> dict:

@@ -1,6 +1,7 @@
 import factory
 
 from access.models import CatalogueItem, Form, FormField, License, LicenseVersion, Workflow
+from access.services.catalogue import license_version_create
 from tests.access.factories import OrganisationFactory
 from tests.repository.factories import DatasetFactory
 
@@ -32,8 +33,6 @@ class LicenseFactory(factory.django.DjangoModelFactory):
 
 
 def license_with_text(text: str, **kwargs) -> License:
-    from access.services.catalogue import license_version_create
-
     license = LicenseFactory(**kwargs)
     license_version_create(license=license, text=text)
     return license

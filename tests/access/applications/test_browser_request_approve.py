@@ -35,6 +35,10 @@ def test_request_approve_entitled(transactional_db, live_server, desktop_page):
     researcher, handler = UserFactory(username="rafael"), UserFactory(username="stina")
     form = FormFactory()
     FormFieldFactory(form=form, key="title", kind=K.TEXT, label="Project title")
+    FormFieldFactory(form=form, key="funded", kind=K.OPTION, label="Funded?", optional=True,
+                     options=[{"key": "yes", "label": "Yes"}, {"key": "no", "label": "No"}])
+    FormFieldFactory(form=form, key="funder", kind=K.TEXT, label="Funder",
+                     visible_if={"field": "funded", "values": ["yes"]})
     version = DatasetVersionFactory()
     CatalogueItemFactory(dataset=version.dataset, workflow=WorkflowFactory(handlers=[handler]), form=form,
                          licenses=[license_with_text("Research use only.")])
@@ -49,6 +53,10 @@ def test_request_approve_entitled(transactional_db, live_server, desktop_page):
     with page.expect_navigation():
         page.click("button:has-text('I accept these terms')")
     page.fill("#f-title", "Tumour grading")
+    assert not page.is_visible("#f-funder")  # shown only when funded is yes
+    page.select_option("#f-funded", "yes")
+    assert page.is_visible("#f-funder")
+    page.select_option("#f-funded", "no")
     with page.expect_navigation():
         page.click("button:has-text('Submit')")
     application = Application.objects.get(applicant=researcher)

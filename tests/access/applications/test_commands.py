@@ -9,6 +9,7 @@ from django.utils import timezone
 from access.applications.commands import COMMANDS, CommandRefused
 from access.models import Application, ApplicationReviewer, ApplicationState, Entitlement
 from access.services.applications import application_attachment_add
+from access.services.catalogue import license_version_create
 from tests.access.applications.conftest import run
 from tests.access.applications.factories import CatalogueItemFactory, LicenseFactory
 from tests.access.factories import UserFactory
@@ -133,8 +134,6 @@ def test_remark_public_and_private(submitted, applicant, handler):
 
 
 def test_add_licenses_asks_for_acceptance_again(approved, applicant, handler):
-    from access.services.catalogue import license_version_create
-
     extra = LicenseFactory()
     license_version_create(license=extra, text="Publish with acknowledgement.")
     assert Entitlement.objects.active().filter(user=applicant).exists()

@@ -32,3 +32,10 @@ def test_the_apply_page_sends_to_the_open_application(client, draft, applicant, 
     client.force_login(applicant)
     response = client.get(reverse("access:application_apply", args=[item.dataset.accession]))
     assert response.status_code == 302 and response.url == reverse("access:application", args=[draft.pk])
+
+
+def test_a_withdrawn_dataset_takes_no_applications(applicant, item):
+    item.dataset.status = "withdrawn"
+    item.dataset.save()
+    with pytest.raises(CommandRefused, match="withdrawn"):
+        run(None, "create", applicant, catalogue_items=[item.pk])

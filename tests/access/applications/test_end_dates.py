@@ -32,7 +32,8 @@ def test_the_end_date_closes_and_notifies(submitted, applicant, handler):
     assert submitted.state == ApplicationState.CLOSED
     assert submitted.events.last().type == "close" and submitted.events.last().actor is None
     assert OutboxMessage.objects.filter(to__contains=[applicant.email], subject__contains="closed").exists()
-    assert OutboxMessage.objects.filter(to__contains=[handler.email], subject__contains="Access ended").exists()
+    [ended] = OutboxMessage.objects.filter(to__contains=[handler.email], subject__contains="Access ended")
+    assert "the portal closed the application" in ended.body and applicant.username in ended.body
     assert entitlement_end_dates_enforce(now=end + timedelta(seconds=2)) == {"closed": 0}  # idempotent
 
 

@@ -6,6 +6,7 @@ from access.applications.commands import CommandRefused
 from access.models import ApplicationState, Blacklist, Entitlement
 from access.services.applications import blacklist_apply
 from access.services.catalogue import license_version_create
+from bigpicture.models import OutboxMessage
 from tests.access.applications.conftest import run
 from tests.access.applications.factories import CatalogueItemFactory
 from tests.access.factories import UserFactory
@@ -42,6 +43,8 @@ def test_removing_a_member_ends_their_access(approved, handler):
 def test_a_new_license_version_ends_access_until_accepted(approved, applicant, item):
     license_version_create(license=item.licenses.get(), text="Research use only. Cite the dataset.")
     assert _active(applicant) == []
+    assert OutboxMessage.objects.filter(to__contains=[applicant.email], subject__startswith="[",
+                                        subject__contains="New terms").exists()
     run(approved, "accept-licenses", applicant)
     assert _active(applicant) == [item.dataset_id]
     assert Entitlement.objects.filter(user=applicant).count() == 2  # the old row ended, a new one began

@@ -77,3 +77,14 @@ def test_a_draft_may_be_incomplete_but_submit_is_not(form, applicant, workflow):
     run(application, "submit", applicant, answers=GOOD)
     application.refresh_from_db()
     assert application.state == "submitted" and application.answers["title"] == "Tumour grading"
+
+
+def test_a_draft_keeps_what_was_typed_and_warns(form, applicant, workflow):
+    item = CatalogueItemFactory(workflow=workflow, form=form)
+    application = run(None, "create", applicant, catalogue_items=[item.pk]).application
+    outcome = run(application, "save-draft", applicant, answers={"title": "x" * 25, "start": "tomorrow"})
+    assert {p.key for p in outcome.result["problems"]} == {"title", "start"}
+    application.refresh_from_db()
+    assert application.answers == {"title": "x" * 25, "start": "tomorrow"}
+    with pytest.raises(CommandRefused, match="at most 20 characters"):
+        run(application, "submit", applicant)

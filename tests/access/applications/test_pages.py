@@ -69,6 +69,7 @@ def test_request_approve_entitled(client, offered, applicant, handler):
     assert "Approved" in mine
     page = client.get(reverse("access:application", args=[application.pk])).content.decode()
     assert "Access in force" in page and "Welcome." in page
+    assert f"Approve</strong> — {handler.username}" in page
 
 
 def test_reviewers_do_not_see_private_answers_and_strangers_see_nothing(client, offered, applicant, handler):
@@ -100,6 +101,7 @@ def test_the_api_runs_the_same_commands(client, offered, applicant, handler):
     assert done.status_code == 200 and done.json()["application"]["state"] == "submitted"
     client.force_login(handler)
     detail = client.get(f"/api/v1/applications/{pk}/").json()
+    assert detail["application"]["state"] == "submitted"
     assert "approve" in detail["allowed_commands"] and [e["type"] for e in detail["events"]] == [
         "create", "accept-licenses", "submit"]
     assert client.get("/api/v1/applications/?queue=1").json()[0]["id"] == pk

@@ -1,8 +1,12 @@
 """The event table is the truth: rebuilding every application from its events gives the stored state."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
 
 from access.applications.projection import project
+from access.applications.rebuild import stored_snapshot
 from access.models import Application
 from tests.access.applications.conftest import run
 from tests.access.factories import UserFactory
@@ -10,22 +14,9 @@ from tests.access.factories import UserFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
-def _stored(application: Application) -> dict:
-    return {
-        "state": application.state, "applicant_id": application.applicant_id, "external_id": application.external_id,
-        "assignee_id": application.assignee_id, "entitlement_end": application.entitlement_end,
-        "submitted_at": application.submitted_at, "decided_at": application.decided_at,
-        "answers": application.answers, "renews_id": application.renews_id,
-        "member_ids": sorted(application.members.values_list("user_id", flat=True)),
-        "catalogue_item_ids": sorted(application.catalogue_items.values_list("pk", flat=True)),
-        "added_license_ids": sorted(application.added_licenses.values_list("pk", flat=True)),
-        "reviewers": {f"{r.user_id}:{r.kind}": r.pending for r in application.reviewers.all()},
-    }
-
-
 def _projected(application: Application) -> dict:
     snapshot = project(application.events.order_by("seq"))
-    return {key: getattr(snapshot, key) for key in _stored(application)}
+    return {key: getattr(snapshot, key) for key in stored_snapshot(application)}
 
 
 def test_every_application_rebuilds_from_its_events(approved, applicant, handler, item, workflow):
@@ -45,4 +36,14 @@ def test_every_application_rebuilds_from_its_events(approved, applicant, handler
     applications = list(Application.objects.all())
     assert len(applications) == 2
     for application in applications:
-        assert _projected(application) == _stored(application), application.pk
+        assert _projected(application) == stored_snapshot(application), application.pk
+
+
+def test_the_rebuild_command_finds_and_repairs_a_drifted_copy(approved):
+    Application.objects.filter(pk=approved.pk).update(state="closed", external_id="drift")
+    with pytest.raises(CommandError, match="1 applications differ"):
+        call_command("applications_rebuild", "--check", stdout=StringIO())
+    call_command("applications_rebuild", stdout=StringIO())
+    approved.refresh_from_db()
+    assert (approved.state, approved.external_id) == ("approved", "")
+    call_command("applications_rebuild", "--check", stdout=StringIO())
