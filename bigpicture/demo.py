@@ -175,6 +175,17 @@ def demo_submissions(*, base_url: str):
                                  signatory=User.objects.get(username="coordinator"))
 
 
+def demo_access_seed():
+    """Access applications (needs the demo datasets published): the researcher's approved application for
+    the breast biopsies and a pending one for the outside tool's breast dataset, in the steward's queue."""
+    from access.demo_applications import demo_applications_seed
+
+    return demo_applications_seed(
+        dataset_accession=Dataset.objects.get(alias=DEMO_DATASETS[0].alias).accession,
+        pending_accession=Dataset.objects.get(alias=DEMO_OTHER_TOOL.alias).accession,
+        researcher=User.objects.get(username="researcher"), steward=User.objects.get(username="steward"))
+
+
 def demo_public_exports_wait(*, timeout: float = 120.0) -> tuple[int, int]:
     """Have the worker build the public metadata zips the demo lacks, and wait for them: (built, total).
 

@@ -45,6 +45,7 @@ from access.selectors.applications import (
     open_application_for,
     user_unaccepted_versions,
 )
+from access.selectors.visas import is_bona_fide
 from access.services.entitlements import application_users, blacklist_add, entitlements_recompute
 from access.tokens import secret_hash
 from bigpicture.errors import UserError
@@ -201,8 +202,19 @@ def prepare_save_draft(ctx: Context, args: dict) -> dict:
     return {"answers": {**cleaned, **{problem.key: given[problem.key] for problem in problems}}}
 
 
+def _bona_fide_if_required(user: User, items: list[CatalogueItem]) -> None:
+    """A dataset whose policy asks for a bona fide researcher takes applications only from one."""
+    needing = [item.dataset.accession for item in items if item.requires_bona_fide]
+    if needing and not is_bona_fide(user):
+        raise CommandRefused(f"{', '.join(needing)} is for bona fide researchers only: log in with Life Science "
+                             "AAI, where your researcher status (a GA4GH ResearcherStatus visa) is asserted, "
+                             "then submit again.")
+
+
 def prepare_submit(ctx: Context, args: dict) -> dict:
-    _not_blacklisted([ctx.actor], list(ctx.application.catalogue_items.select_related("dataset")))
+    items = list(ctx.application.catalogue_items.select_related("dataset"))
+    _not_blacklisted([ctx.actor], items)
+    _bona_fide_if_required(ctx.actor, items)
     answers = _answers(ctx, args, require=True)
     missing = user_unaccepted_versions(ctx.actor, ctx.application)
     if missing:

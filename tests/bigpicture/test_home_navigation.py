@@ -34,7 +34,7 @@ def test_steward_sees_review_queue(client, accounts):
 
 def test_researcher_sees_applications(client, accounts):
     page = _page_as(client, accounts, "researcher")
-    assert "/access/applications/" in page and "/submissions/tickets/" not in page
+    assert "/account/applications/" in page and "/submissions/tickets/" not in page
 
 
 def test_admin_sees_admin(client, accounts):

@@ -18,6 +18,7 @@ from bigpicture.celery import QUEUES
 from bigpicture.demo import (
     DEMO_OTHER_TOOL,
     DEMO_WITHDRAWN,
+    demo_access_seed,
     demo_crypt4gh_key,
     demo_public_base_url,
     demo_public_exports_wait,
@@ -51,9 +52,11 @@ class Command(BaseCommand):
             self.stdout.write("Sending the demo datasets through the pipeline (upload, scan, conversion to DICOM, "
                               "review, publication); this takes a minute or two ...")
             submissions = demo_submissions(base_url=f"http://{addr}")
+            applications = demo_access_seed()
             exports = demo_public_exports_wait()
             self._announce(addr, accounts, exports)
             self._announce_submissions(addr, submissions)
+            self._announce_access(addr, applications)
             for line in oidc.describe(f"http://{addr}"):
                 self.stdout.write(line)
             self._wait(children)
@@ -133,6 +136,20 @@ class Command(BaseCommand):
         out.write("Demo accounts (username / password):")
         for account in accounts:
             out.write(f"  {account.role.label:<18} {account.username:<12} {account.password}")
+        out.write("")
+
+    def _announce_access(self, addr: str, applications: dict) -> None:
+        out = self.stdout
+        out.write("Access (REMS-like applications, entitlements, GA4GH visas):")
+        for name, application in applications.items():
+            out.write(f"  http://{addr}/account/applications/{application.pk}/  the researcher's {name} application "
+                      f"({application.get_state_display().lower()})")
+        out.write(f"  http://{addr}/account/access/  as researcher: My access (entitlements and their end)")
+        out.write(f"  http://{addr}/api/v1/permissions/researcher  as researcher: the GA4GH passport (signed visas; "
+                  f"keys at /.well-known/jwks.json)")
+        out.write(f"  http://{addr}/account/applications/queue/  as steward: the DAC's queue (assign, approve, reject)")
+        out.write(f"  http://{addr}/account/reports/  as steward: turnaround per DAC, open applications by age, CSV")
+        out.write("  As outsider: a landing page's 'Request access' opens the application form")
         out.write("")
 
     def _wait(self, children: list[subprocess.Popen]) -> None:

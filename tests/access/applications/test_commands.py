@@ -214,3 +214,17 @@ def test_applicant_closes_a_draft_and_deletes_only_drafts(draft, submitted, appl
 def test_the_portal_may_only_reject_and_close(submitted):
     _refused(submitted, "approve", None)
     run(submitted, "close", None, comment="End date.")
+
+
+def test_a_dataset_for_bona_fide_researchers_takes_submissions_only_from_one(applicant, workflow, settings):
+    from tests.access.oidc.factories import TRUSTED_ISSUER, TRUSTED_JKU, InboundVisaFactory
+
+    settings.GA4GH_TRUSTED_VISA_ISSUERS = [(TRUSTED_ISSUER, TRUSTED_JKU)]
+    item = CatalogueItemFactory(workflow=workflow, requires_bona_fide=True)
+    application = run(None, "create", applicant, catalogue_items=[item.pk]).application
+    with pytest.raises(CommandRefused, match="bona fide researchers only"):
+        run(application, "submit", applicant)
+    InboundVisaFactory(user=applicant)
+    run(application, "submit", applicant)
+    application.refresh_from_db()
+    assert application.state == ApplicationState.SUBMITTED
