@@ -19,6 +19,6 @@ def profile(request):
         "identities": user_identities(user),
         "visas": [(visa, visa.pk in valid) for visa in user_visas(user)],
         "bona_fide": is_bona_fide(user),
-        "active_tokens": [token for token in user_tokens(user) if token.is_active],
+        "tokens": user_tokens(user),
         "now": timezone.now(),
     })

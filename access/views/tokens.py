@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -39,4 +41,7 @@ def token_revoke_view(request, pk: int):
     token_revoke(token=token, actor=request.user)
     messages.success(request, f"Token \u201c{token.name}\u201d (bpt_{token.prefix}_\u2026) is revoked: "
                               "clients using it are refused from now on.")
-    return redirect("access:tokens")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("access:tokens")
+    return redirect(back)

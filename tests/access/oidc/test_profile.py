@@ -1,5 +1,5 @@
 """/account/: identity, linked Life Science AAI identities, visas (expired ones marked), and the
-API tokens (counted, with the link to list and revoke them)."""
+API tokens (listed, each with its revoke button)."""
 
 from datetime import timedelta
 
@@ -24,10 +24,26 @@ def test_profile_shows_identity_visas_and_tokens(client, user_factory, settings)
     page = client.get("/account/").content.decode()
     for text in ("rafael", "Rafael Researcher", user.email, "https://login.aai.lifescience-ri.eu/oidc/",
                  "r@lifescience-ri.eu", "AffiliationAndRole", "faculty@uni.example", "expired",
-                 "1 active API token", 'href="/account/tokens/"'):
+                 "lab uploader", "Active", 'href="/account/tokens/"'):
         assert text in page, text
     assert "bona fide researcher" not in page
     assert 'href="/account/"' in page  # the user menu links here
+
+
+def test_a_token_revoked_on_the_profile_page_stays_there(client, user_factory):
+    user = user_factory()
+    token, plaintext = token_create(user=user, name="lab uploader", days=30)
+    client.force_login(user)
+    response = client.post(f"/account/tokens/{token.pk}/revoke/", {"next": "/account/"})
+    assert response.status_code == 302 and response["Location"] == "/account/"
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert "Revoked" in client.get("/account/").content.decode()
+    assert client.get("/api/v1/me/", headers={"Authorization": f"Bearer {plaintext}"}).status_code == 401
+    # an outside address is not followed
+    other, _ = token_create(user=user, name="other", days=30)
+    response = client.post(f"/account/tokens/{other.pk}/revoke/", {"next": "https://evil.example/"})
+    assert response["Location"] == "/account/tokens/"
 
 
 def test_local_account_profile_and_login_required(client, user_factory):
