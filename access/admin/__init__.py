@@ -8,6 +8,7 @@ from access.admin import (
 from access.models import ApiToken, Membership, Organisation, User
 from access.services import membership_grant, membership_revoke, token_revoke
 from access.services.groups import organisation_data_managers
+from governance.admin import ReadOnlyAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -59,22 +60,13 @@ class OrganisationAdmin(MembershipAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdmin):
     """Tokens are created by their owners; here they can be seen and revoked."""
 
     list_display = ("name", "prefix", "user", "created", "expires_at", "last_used_at", "revoked_at")
     list_filter = ("revoked_at",)
     search_fields = ("name", "prefix", "user__username")
     actions = ["revoke"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Revoke the selected tokens now")
     def revoke(self, request, queryset):

@@ -23,6 +23,7 @@ from access.services.catalogue import (
     license_version_create,
 )
 from access.services.entitlements import blacklist_remove
+from governance.admin import ReadOnlyAdmin
 from governance.services import audit_record
 
 
@@ -144,7 +145,7 @@ class ApplicationEventInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdmin):
     """Read only: applications change through their commands (the application page)."""
 
     list_display = ("pk", "applicant", "state", "assignee", "submitted_at", "decided_at", "entitlement_end")
@@ -153,29 +154,16 @@ class ApplicationAdmin(admin.ModelAdmin):
     inlines = [ApplicationEventInline]
 
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields] + ["catalogue_items", "added_licenses"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+        return [*super().get_readonly_fields(request, obj), "catalogue_items", "added_licenses"]
 
 
 @admin.register(Entitlement)
-class EntitlementAdmin(admin.ModelAdmin):
+class EntitlementAdmin(ReadOnlyAdmin):
+    """Entitlements follow their applications (access.services.entitlements); here they are seen."""
+
     list_display = ("user", "dataset", "application", "start", "end", "approved_by", "revoked_at")
     list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
     search_fields = ("user__username", "dataset__accession")
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Blacklist)

@@ -24,8 +24,8 @@ from access.selectors.reports import (
     entitlement_rows,
     open_applications_by_age,
 )
+from bigpicture.spreadsheets import csv_safe
 from governance.services import audit_record
-from repository.views.statistics import _csv_safe
 
 
 @login_required
@@ -61,7 +61,7 @@ def _cell(value: object) -> object:
         return ""
     if isinstance(value, datetime):
         return value.isoformat()
-    return _csv_safe(value)
+    return csv_safe(value)
 
 
 def _csv_stream(name: str, columns: tuple[str, ...], rows: Callable[[], Iterator[tuple]]) -> StreamingHttpResponse:

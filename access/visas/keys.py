@@ -11,18 +11,16 @@ import base64
 import uuid
 from datetime import timedelta
 
-from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from access.models import VisaSigningKey
+from governance.keywrap import kek_unwrap, kek_wrap
 from governance.services import audit_record
-from governance.services.pseudonyms import _fingerprint, _kek, _open, _seal
 
 _RSA_BITS = 2048
 
@@ -47,9 +45,9 @@ def _key_create(*, actor) -> VisaSigningKey:
     private = rsa.generate_private_key(public_exponent=65537, key_size=_RSA_BITS)
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
-    kek = _kek()
-    key = VisaSigningKey.objects.create(kid=kid, wrapped_private_key=_seal(kek, pem, _aad(kid)),
-                                        kek_fingerprint=_fingerprint(kek), public_jwk=_public_jwk(kid, private))
+    wrapped, fingerprint = kek_wrap(pem, aad=_aad(kid))
+    key = VisaSigningKey.objects.create(kid=kid, wrapped_private_key=wrapped, kek_fingerprint=fingerprint,
+                                        public_jwk=_public_jwk(kid, private))
     audit_record(actor=actor, action="visa_key.create", target=key, detail={"kid": kid})
     return key
 
@@ -85,11 +83,6 @@ def jwks() -> dict:
 
 
 def private_key_pem(key: VisaSigningKey) -> bytes:
-    kek = _kek()
-    if key.kek_fingerprint != _fingerprint(kek):
-        raise ImproperlyConfigured(f"PSEUDONYM_KEK is not the key that wrapped visa signing key {key.kid}; "
-                                   "restore the original PSEUDONYM_KEK or run `manage.py visa_keys_rotate`")
-    try:
-        return _open(kek, key.wrapped_private_key, _aad(key.kid))
-    except InvalidTag as exc:
-        raise ImproperlyConfigured(f"visa signing key {key.kid} does not unwrap: the stored key was altered") from exc
+    return kek_unwrap(key.wrapped_private_key, aad=_aad(key.kid), fingerprint=key.kek_fingerprint,
+                      what=f"visa signing key {key.kid}",
+                      remedy="restore the original PSEUDONYM_KEK or run `manage.py visa_keys_rotate`")

@@ -14,7 +14,6 @@ value is the HMAC key itself.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import logging
@@ -22,53 +21,21 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bigpicture.errors import UserError
+from governance.keywrap import kek_unwrap, kek_wrap, seal, unseal
 from governance.models import PseudonymEntry, PseudonymKey, PseudonymKeyState
 from governance.services.audit import audit_record
 
 log = logging.getLogger(__name__)
 
 _SECRET_BYTES = 32
-_NONCE_BYTES = 12
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 # 11 characters (55 bits): "P1-" + 11 fits SH (16 characters: AccessionNumber, StudyID) up to version 99.
 _PSEUDONYM_CHARS = 11
 _PSEUDONYM_RE = re.compile(r"^P(\d+)-[0-9A-Z]+$")
-_warned_derived_kek = False
-
-
-def _kek() -> bytes:
-    global _warned_derived_kek
-    configured = settings.PSEUDONYM_KEK
-    if configured:
-        try:
-            kek = base64.b64decode(configured, validate=True)
-        except ValueError as exc:
-            raise ImproperlyConfigured("PSEUDONYM_KEK is not valid base64; make one with "
-                                       "`openssl rand -base64 32`") from exc
-        if len(kek) != _SECRET_BYTES:
-            raise ImproperlyConfigured(f"PSEUDONYM_KEK must decode to 32 bytes, not {len(kek)}; make one "
-                                       "with `openssl rand -base64 32`")
-        return kek
-    if not settings.DEBUG:
-        raise ImproperlyConfigured("PSEUDONYM_KEK is not set: de-identification needs a key-encryption key "
-                                   "(32 random bytes in base64, `openssl rand -base64 32`, or PSEUDONYM_KEK_FILE)")
-    if not _warned_derived_kek:
-        log.warning("PSEUDONYM_KEK is not set; DEBUG is on, so a key-encryption key is derived from SECRET_KEY "
-                    "(development only: pseudonyms change with SECRET_KEY)")
-        _warned_derived_kek = True
-    return hashlib.sha256(b"bigpicture/pseudonym-kek/" + settings.SECRET_KEY.encode()).digest()
-
-
-def _fingerprint(kek: bytes) -> str:
-    return hmac.new(kek, b"bigpicture/kek-fingerprint", hashlib.sha256).hexdigest()[:32]
 
 
 def _wrap_aad(organisation_id: int, version: int) -> bytes:
@@ -80,34 +47,17 @@ def _subkey(secret: bytes, purpose: str) -> bytes:
     return hmac.new(secret, f"bigpicture/{purpose}".encode(), hashlib.sha256).digest()
 
 
-def _seal(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
-    nonce = os.urandom(_NONCE_BYTES)
-    return nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
-
-
-def _open(key: bytes, sealed: bytes, aad: bytes) -> bytes:
-    sealed = bytes(sealed)
-    return AESGCM(key).decrypt(sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:], aad)
-
-
 def _unwrap(key: PseudonymKey) -> bytes:
-    kek = _kek()
-    if key.kek_fingerprint != _fingerprint(kek):
-        raise ImproperlyConfigured(
-            f"PSEUDONYM_KEK is not the key that wrapped pseudonym key v{key.version} of organisation "
-            f"#{key.organisation_id}; restore the original PSEUDONYM_KEK")
-    try:
-        return _open(kek, key.wrapped_secret, _wrap_aad(key.organisation_id, key.version))
-    except InvalidTag as exc:
-        raise ImproperlyConfigured(f"pseudonym key v{key.version} of organisation #{key.organisation_id} "
-                                   "does not unwrap: the stored secret was altered") from exc
+    return kek_unwrap(key.wrapped_secret, aad=_wrap_aad(key.organisation_id, key.version),
+                      fingerprint=key.kek_fingerprint,
+                      what=f"pseudonym key v{key.version} of organisation #{key.organisation_id}",
+                      remedy="restore the original PSEUDONYM_KEK")
 
 
 def _key_create(organisation, version: int) -> PseudonymKey:
-    kek = _kek()
+    wrapped, fingerprint = kek_wrap(os.urandom(_SECRET_BYTES), aad=_wrap_aad(organisation.pk, version))
     key = PseudonymKey(organisation=organisation, version=version, state=PseudonymKeyState.ACTIVE,
-                       kek_fingerprint=_fingerprint(kek))
-    key.wrapped_secret = _seal(kek, os.urandom(_SECRET_BYTES), _wrap_aad(organisation.pk, version))
+                       kek_fingerprint=fingerprint, wrapped_secret=wrapped)
     key.save()
     audit_record(actor=None, action="pseudonym_key.create", target=key,
                  detail={"organisation": organisation.pk, "version": version})
@@ -197,10 +147,10 @@ class PseudonymKeyring:
         existing = PseudonymEntry.objects.filter(key=self.key, kind=kind, pseudonym=pseudonym).first()
         if existing is None:
             entry = PseudonymEntry(key=self.key, kind=kind, pseudonym=pseudonym,
-                                   original_encrypted=_seal(self._entry_key, value.encode(), aad))
+                                   original_encrypted=seal(self._entry_key, value.encode(), aad))
             # A concurrent writer of the same pseudonym stored the same original: ignore the conflict.
             PseudonymEntry.objects.bulk_create([entry], ignore_conflicts=True)
-        elif _open(self._entry_key, existing.original_encrypted, aad).decode() != value:
+        elif unseal(self._entry_key, existing.original_encrypted, aad).decode() != value:
             raise UserError(f"two different {kind} values map to pseudonym {pseudonym}; "
                             "rotate the organisation's pseudonym key and de-identify again")
 
@@ -246,7 +196,7 @@ def reidentify(organisation, pseudonym: str, *, actor, kind: str | None = None) 
     entry = found[0]
     first = PseudonymKey.objects.filter(organisation=organisation).order_by("version").first()
     ring = _keyring_of(key, first)
-    original = _open(ring._entry_key, entry.original_encrypted, _message(entry.kind, pseudonym)).decode()
+    original = unseal(ring._entry_key, entry.original_encrypted, _message(entry.kind, pseudonym)).decode()
     audit_record(actor=actor, action="pseudonym.reidentify", target=entry,
                  detail={"organisation": organisation.pk, "kind": entry.kind, "pseudonym": pseudonym,
                          "key_version": key.version})

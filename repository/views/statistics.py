@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.views.decorators.http import require_GET
 
+from bigpicture.spreadsheets import csv_safe
 from repository.selectors.statistics import (
     STATISTICS_FACETS,
     facet_statistics,
@@ -131,13 +132,6 @@ def statistics(request):
     })
 
 
-def _csv_safe(value: object) -> object:
-    """Keep spreadsheet programs from reading a submitted value as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return f"'{value}"
-    return value
-
-
 @require_GET
 def statistics_csv(request, table: str):
     if table not in TABLES:
@@ -149,5 +143,5 @@ def statistics_csv(request, table: str):
     writer = csv.writer(response)
     writer.writerow([header for _, header in spec.columns])
     for row in spec.rows():
-        writer.writerow([_csv_safe(row[key]) for key, _ in spec.columns])
+        writer.writerow([csv_safe(row[key]) for key, _ in spec.columns])
     return response

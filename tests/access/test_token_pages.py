@@ -67,3 +67,18 @@ def test_other_users_tokens_are_not_listed_or_revocable(signed_in):
 def test_user_menu_links_to_tokens(signed_in):
     client, _ = signed_in
     assert 'href="/account/tokens/"' in client.get("/").content.decode()
+
+
+def test_the_admin_sees_and_revokes_tokens_but_does_not_edit_or_delete_them(client):
+    from access.roles import Role
+    from access.services import user_create
+
+    admin_user = user_create(username="root", email="root@example.org", password=None, roles=(Role.ADMIN,))
+    token, _ = token_create(user=UserFactory(username="olof"), name="olof's token", days=5)
+    client.force_login(admin_user)
+    page = client.get(f"/admin/access/apitoken/{token.pk}/change/").content.decode()
+    assert "olof" in page and 'name="name"' not in page  # read-only
+    assert client.get(f"/admin/access/apitoken/{token.pk}/delete/").status_code == 403
+    client.post("/admin/access/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
+    token.refresh_from_db()
+    assert token.revoked_at is not None

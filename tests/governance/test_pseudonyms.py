@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from bigpicture.errors import UserError
+from governance import keywrap
 from governance.models import AuditEvent, PseudonymEntry, PseudonymKey, PseudonymKeyState
 from governance.services import pseudonyms as service
 from governance.services.pseudonyms import (
@@ -73,8 +74,8 @@ def test_without_kek_production_refuses_and_debug_derives_with_a_log_line(organi
     with pytest.raises(ImproperlyConfigured, match="PSEUDONYM_KEK is not set"):
         pseudonym(organisation, "patient", "DEMO")
     settings.DEBUG = True
-    service._warned_derived_kek = False
-    with caplog.at_level(logging.WARNING, logger="governance.services.pseudonyms"):
+    keywrap._warned_derived_kek = False
+    with caplog.at_level(logging.WARNING, logger="governance.keywrap"):
         assert pseudonym(organisation, "patient", "DEMO").startswith("P1-")
     assert "derived from SECRET_KEY" in caplog.text
     settings.PSEUDONYM_KEK = "c2hvcnQ="
