@@ -317,6 +317,18 @@ GA4GH_VISA_DEFAULT_SECONDS = env_int("GA4GH_VISA_DEFAULT_SECONDS", 3600)
 GA4GH_TRUSTED_SERVICE_USERS = env_list("GA4GH_TRUSTED_SERVICE_USERS", [])
 
 
+# --- Access layer: slide viewer and tiles ---
+
+
+# --- Access layer: DICOMweb ---
+
+
+# --- Access layer: WebDAV ---
+
+
+# --- Access layer: downloads ---
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

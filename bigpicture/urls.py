@@ -19,5 +19,13 @@ urlpatterns = [
     path("submissions/", include("ingestion.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    # access layer: viewer and tiles
+
+    # access layer: DICOMweb
+
+    # access layer: WebDAV
+
+    # access layer: downloads
+
     path("", include("repository.urls")),
 ]
