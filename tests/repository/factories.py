@@ -43,3 +43,12 @@ class DatasetVersionFactory(factory.django.DjangoModelFactory):
             DatasetFacet.objects.bulk_create(
                 DatasetFacet(version=obj, facet=facet, value=value) for facet, value in extracted
             )
+
+
+def datasets_forget(datasets) -> None:
+    """Delete datasets as if this repository had never held them (a re-import test). Their catalogue
+    items go first: a dataset with an access history is protected from deletion otherwise."""
+    from access.models import CatalogueItem
+
+    CatalogueItem.objects.filter(dataset__in=datasets).delete()
+    datasets.delete()

@@ -14,6 +14,7 @@ from metaflex.schema import BUNDLE_FILES
 from repository import models as m
 from repository.services.exports import dataset_export
 from tests.repository.committed import import_committed
+from tests.repository.factories import datasets_forget
 from tests.repository.metaflex_bundles import BundleBuilder
 from tests.repository.official_xsds import assert_bundle_xsd_valid
 
@@ -83,6 +84,6 @@ def test_import_and_export_without_the_optional_files(db, tmp_path: Path) -> Non
     out = dataset_export(version=result.version, out_dir=tmp_path / "export")
     assert not (out / "METADATA/observer.xml").exists() and not (out / "METADATA/annotation.xml").exists()
     assert len(assert_bundle_xsd_valid(out)) == 9
-    m.Dataset.objects.filter(pk=result.dataset.pk).delete()
+    datasets_forget(m.Dataset.objects.filter(pk=result.dataset.pk))
     again = import_committed(bundle_dir=out, allow_accessions=True)
     assert again.ok, again.report.format()
