@@ -335,6 +335,8 @@ TILE_MAX_AGE_SECONDS = env_int("TILE_MAX_AGE_SECONDS", 30)
 
 
 # --- Access layer: WebDAV ---
+# Ranged reads of one file by one user within this many seconds make one audit row (access.services.webdav_audit).
+WEBDAV_AUDIT_WINDOW_SECONDS = env_int("WEBDAV_AUDIT_WINDOW_SECONDS", 300)
 
 
 # --- Access layer: downloads ---

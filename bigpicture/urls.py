@@ -24,6 +24,7 @@ urlpatterns = [
     # access layer: DICOMweb
 
     # access layer: WebDAV
+    path("webdav/", include("access.webdav.urls")),
 
     # access layer: downloads
 
