@@ -1,6 +1,6 @@
 """/webdav/: a read-only WebDAV server (class 1) over the datasets a user may read.
 
-OPTIONS, PROPFIND (Depth 0 or 1; infinity is refused with 403), GET and HEAD (one byte range:
+OPTIONS, PROPFIND (Depth 0 or 1; infinity on a collection is refused with 403, no Depth is 1), GET and HEAD (one byte range:
 206, or 416). Every write method is 405. The tree and its permission rules: access.selectors.webdav.
 """
 
@@ -52,8 +52,10 @@ def webdav(request: HttpRequest, path: str = "") -> HttpResponse:
 
 
 def _propfind(request: HttpRequest, resource: Collection | File) -> HttpResponse:
-    depth = request.headers.get("Depth", "infinity").strip().lower()
-    if depth not in ("0", "1"):
+    # RFC 4918 reads a missing Depth as infinity, which we may refuse; clients that omit it (webdav4's
+    # info) want the resource itself, so it is answered as 1. An explicit infinity on a collection is 403.
+    depth = request.headers.get("Depth", "1").strip().lower()
+    if depth not in ("0", "1") and isinstance(resource, Collection):
         return HttpResponse(finite_depth_error(), status=403, content_type=XML)
     try:
         mode, asked = requested(request.body)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import requests
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -69,7 +70,8 @@ def basic(username: str, password: str) -> dict:
 
 
 class CountingTransport(httpx.WSGITransport):
-    """The project's WSGI application in-process; `sent` adds up the body bytes it answered with."""
+    """The project's WSGI application in-process. `sent` adds up the body bytes the client consumed, as
+    the server yields them (a client that closes a response early stops the server's stream)."""
 
     def __init__(self):
         super().__init__(app=get_wsgi_application())
@@ -78,10 +80,43 @@ class CountingTransport(httpx.WSGITransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = super().handle_request(request)
-        body = response.read()
-        self.sent += len(body)
         self.requests.append((request.method, request.url.path, request.headers.get("Range", "")))
-        return httpx.Response(response.status_code, headers=response.headers, content=body, request=request)
+        return httpx.Response(response.status_code, headers=response.headers, extensions=response.extensions,
+                              stream=_Counted(response.stream, self))
+
+
+class _Counted(httpx.SyncByteStream):
+    def __init__(self, stream, transport: CountingTransport):
+        self.stream, self.transport = stream, transport
+
+    def __iter__(self):
+        for chunk in self.stream:
+            self.transport.sent += len(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+class WSGIAdapter(requests.adapters.BaseAdapter):
+    """Sends a requests session's requests (fsspec's sync HTTP filesystem) through the in-process transport."""
+
+    def __init__(self, transport: CountingTransport):
+        super().__init__()
+        self.client = httpx.Client(transport=transport)
+
+    def send(self, request, **kwargs):
+        answer = self.client.request(request.method, request.url, headers=dict(request.headers),
+                                     content=request.body)
+        response = requests.Response()
+        response.status_code, response.reason = answer.status_code, answer.reason_phrase
+        response.headers = requests.structures.CaseInsensitiveDict(answer.headers)
+        response._content, response.encoding = answer.content, answer.encoding
+        response.url, response.request = request.url, request
+        return response
+
+    def close(self) -> None:
+        self.client.close()
 
 
 @pytest.fixture
