@@ -10,8 +10,9 @@ import pytest
 from access.selectors.permissions import permission_cache
 from governance.models import AuditEvent
 from repository.models import ImageFile
-from tests.accesslayer.webdav.conftest import basic, dav_client, token_for
+from tests.accesslayer.webdav.conftest import token_for
 from tests.accesslayer.webdav.davkit import propfind
+from tests.accesslayer.webdav.httpkit import basic, dav_client
 
 
 @pytest.fixture

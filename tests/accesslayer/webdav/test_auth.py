@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from access.services import token_revoke
-from tests.accesslayer.webdav.conftest import basic, dav_client, token_for
+from tests.accesslayer.webdav.conftest import token_for
 from tests.accesslayer.webdav.davkit import hrefs, propfind
+from tests.accesslayer.webdav.httpkit import basic, dav_client
 
 
 def test_basic_with_the_username_and_a_token_works(transport, published, researcher):

@@ -16,7 +16,8 @@ from webdav4.fsspec import WebdavFileSystem
 from wsidicom import WsiDicom
 
 from repository.models import Image, ImageFile
-from tests.accesslayer.webdav.conftest import BASE, WSGIAdapter, basic, token_for
+from tests.accesslayer.webdav.conftest import token_for
+from tests.accesslayer.webdav.httpkit import BASE, WSGIAdapter, basic
 
 BLOCK = 16 * 1024
 

@@ -7,7 +7,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from repository.models import ImageFile
-from tests.accesslayer.webdav.conftest import basic, dav_client, token_for
+from tests.accesslayer.webdav.conftest import token_for
+from tests.accesslayer.webdav.httpkit import basic, dav_client
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from repository.models import AccessType, ImageFile
-from tests.accesslayer.webdav.conftest import basic, dav_client, token_for
+from tests.accesslayer.webdav.conftest import token_for
 from tests.accesslayer.webdav.davkit import hrefs, properties, propfind
+from tests.accesslayer.webdav.httpkit import basic, dav_client
 
 
 def test_the_entitled_user_sees_the_dataset_down_to_its_dicom_files(transport, published, researcher):

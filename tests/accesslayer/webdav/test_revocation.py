@@ -7,8 +7,9 @@ from pathlib import PurePosixPath
 
 from access.applications.commands import application_command
 from repository.models import ImageFile
-from tests.accesslayer.webdav.conftest import basic, dav_client, token_for
+from tests.accesslayer.webdav.conftest import token_for
 from tests.accesslayer.webdav.davkit import hrefs, propfind
+from tests.accesslayer.webdav.httpkit import basic, dav_client
 
 
 def test_revoking_the_application_closes_the_share(transport, settings, published, researcher):

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from bigpicture.storage import storage_for
 from repository.models import DatasetVersion, ImageFile
 from tests.access.factories import UserFactory
-from tests.accesslayer.webdav.conftest import basic, dav_client, entitle, token_for
+from tests.accesslayer.webdav.conftest import entitle, token_for
+from tests.accesslayer.webdav.httpkit import basic, dav_client
 
 
 @pytest.mark.s3
