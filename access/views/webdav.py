@@ -20,6 +20,7 @@ from access.webdav.auth import REALM, Unauthenticated, webdav_user
 from access.webdav.multistatus import CONTENT_TYPE, BadPropfind, finite_depth_error, multistatus, requested
 from access.webdav.ranges import Unsatisfiable, byte_range
 from access.webdav.stream import file_chunks
+from bigpicture.http import client_address
 
 ROOT = "/webdav/"
 READ_METHODS = ("OPTIONS", "PROPFIND", "GET", "HEAD")
@@ -105,7 +106,7 @@ def _file(request: HttpRequest, user, file: File) -> HttpResponse:
         response = HttpResponse(status=status, content_type=CONTENT_TYPE)
     else:
         webdav_read_record(user=user, file=file, byte_range=headers.get("Content-Range"),
-                           ip_address=request.META.get("REMOTE_ADDR"))
+                           ip_address=client_address(request))
         response = StreamingHttpResponse(file_chunks(file.row, start, length), status=status,
                                          content_type=CONTENT_TYPE)
     headers["Content-Length"] = str(length)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from access.roles import Role
+from access.services import role_grant
 from repository.models import AccessType, ImageFile
+from tests.access.factories import UserFactory
 from tests.accesslayer.webdav.conftest import token_for
 from tests.accesslayer.webdav.davkit import hrefs, properties, propfind
 from tests.accesslayer.webdav.httpkit import basic, dav_client
@@ -74,3 +77,20 @@ def test_an_indirect_access_dataset_never_appears_even_to_the_entitled(transport
     assert hrefs(propfind(client, "")) == ["/webdav/"]
     assert propfind(client, f"{published.accession}/").status_code == 404
     assert propfind(client, f"{published.accession}/IMAGES/").status_code == 404
+
+
+def test_a_data_steward_sees_every_direct_dataset_and_never_an_indirect_one(transport, published, indirect_version):
+    steward = UserFactory(username="steward")
+    role_grant(user=steward, role=Role.DATA_STEWARD)
+    client = dav_client(transport, basic("steward", token_for(steward)))
+    assert hrefs(propfind(client, "")) == ["/webdav/", f"/webdav/{published.accession}/"]
+    assert propfind(client, f"{indirect_version.dataset.accession}/").status_code == 404
+
+
+def test_a_version_is_also_under_its_number(transport, published, researcher):
+    client = dav_client(transport, basic("researcher", token_for(researcher)))
+    latest = [href.split("/", 4)[-1] for href in hrefs(propfind(client, f"{published.accession}/IMAGES/"))]
+    numbered = [href.split("/", 5)[-1] for href in hrefs(propfind(client, f"{published.accession}/v1/IMAGES/"))]
+    assert numbered == latest and len(latest) == 4  # the folder and three images
+    assert hrefs(propfind(client, f"{published.accession}/v1/")) == [
+        f"/webdav/{published.accession}/v1/", f"/webdav/{published.accession}/v1/IMAGES/"]
