@@ -70,6 +70,15 @@ def version_for_pixels(user, dataset_accession: str, number: int | None = None) 
     return visible.version
 
 
+def viewable_images(user, version: DatasetVersion, *, limit: int = 50) -> list[Image]:
+    """The images of `version` that `user` may open in the viewer: none unless its pixels are theirs."""
+    if version.pk is None or version.published_at is None or hidden_from_users(version):
+        return []
+    if not can_access_pixels(user, version):
+        return []
+    return list(Image.objects.filter(version=version).order_by("alias")[:limit])
+
+
 def instance_open(file: ImageFile) -> BinaryIO:
     """The stored bytes of one image file (a DICOM instance), opened for reading, seekable."""
     return storage_for(ARCHIVE_AREA).open(file.storage_name, "rb")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from access.selectors.permissions import can_access_pixels
-from access.selectors.pixels import PixelImage, hidden_from_users
+from access.selectors.pixels import PixelImage
 from access.tiles.deepzoom import DeepZoom
 from metaflex.types import Attribute, attributes_from_json
-from repository.models import DatasetVersion, Image, Slide, Specimen
+from repository.models import Image, Slide, Specimen
 from repository.services.summary import attribute_texts
 
 # Attributes of the image, slide and specimen rows shown in the viewer, in this order.
@@ -49,15 +48,6 @@ def case_images(image: Image, case) -> list[Image]:
     """The images of the case's slides in the image's version, by alias."""
     return list(Image.objects.filter(version_id=image.version_id, slides__block__specimens__case=case)
                 .distinct().order_by("alias"))
-
-
-def viewable_images(user, version: DatasetVersion, *, limit: int = 50) -> list[Image]:
-    """The images of `version` that `user` may open in the viewer (none when the pixels are not theirs)."""
-    if version.pk is None or version.published_at is None or hidden_from_users(version):
-        return []
-    if not can_access_pixels(user, version):
-        return []
-    return list(Image.objects.filter(version=version).order_by("alias")[:limit])
 
 
 def _rows(attributes, tags: tuple[str, ...]) -> list[tuple[str, str]]:
