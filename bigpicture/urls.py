@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
     # access layer: viewer and tiles
+    path("", include("access.viewer_urls")),
 
     # access layer: DICOMweb
 

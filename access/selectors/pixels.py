@@ -53,7 +53,7 @@ def image_for_pixels(user, accession: str) -> PixelImage:
     """The image `accession` in the latest published, visible version holding it, if `user` may read
     its pixels. Http404 (unknown, withdrawn, indirect access) or PermissionDenied."""
     found = _image_lookup(accession)
-    if found is None or _hidden(found.version):
+    if found is None or hidden_from_users(found.version):
         raise Http404("No published image has this accession.")
     if not can_access_pixels(user, found.version):
         raise PermissionDenied("You have no access to the pixels of this dataset.")
@@ -63,11 +63,20 @@ def image_for_pixels(user, accession: str) -> PixelImage:
 def version_for_pixels(user, dataset_accession: str, number: int | None = None) -> DatasetVersion:
     """Version `number` (the latest when None) of a dataset whose files `user` may read; the same rules."""
     visible = visible_version(accession=dataset_accession, number=number)
-    if visible is None or _hidden(visible.version):
+    if visible is None or hidden_from_users(visible.version):
         raise Http404("No published dataset has this accession.")
     if not can_access_pixels(user, visible.version):
         raise PermissionDenied("You have no access to the files of this dataset.")
     return visible.version
+
+
+def viewable_images(user, version: DatasetVersion, *, limit: int = 50) -> list[Image]:
+    """The images of `version` that `user` may open in the viewer: none unless its pixels are theirs."""
+    if version.pk is None or version.published_at is None or hidden_from_users(version):
+        return []
+    if not can_access_pixels(user, version):
+        return []
+    return list(Image.objects.filter(version=version).order_by("alias")[:limit])
 
 
 def instance_open(file: ImageFile) -> BinaryIO:
@@ -75,7 +84,8 @@ def instance_open(file: ImageFile) -> BinaryIO:
     return storage_for(ARCHIVE_AREA).open(file.storage_name, "rb")
 
 
-def _hidden(version: DatasetVersion) -> bool:
+def hidden_from_users(version: DatasetVersion) -> bool:
+    """Withdrawn or indirect-access: these pixel paths answer 404, whoever asks."""
     return version.dataset.status == DatasetStatus.WITHDRAWN or version.access_type == AccessType.INDIRECT
 
 

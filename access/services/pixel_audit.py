@@ -44,9 +44,17 @@ def pixel_reads_record(*, user, image_accession: str, via: str, count: int = 1) 
 
 def _extend(*, user, image_accession: str, via: str, count: int, now) -> bool:
     since = now - timedelta(seconds=settings.PIXEL_AUDIT_SESSION_GAP_SECONDS)
-    return bool(PixelReadSession.objects.filter(user=user, image_accession=image_accession, via=via,
-                                                last_read_at__gte=since)
-                .update(last_read_at=now, read_count=F("read_count") + count))
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            # Only in a transaction of its own, so a session's start (and anything else of the caller's)
+            # stays durable; a running count need not wait for a WAL flush on every tile: a crash may
+            # lose the last fraction of a second of counts.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        return bool(PixelReadSession.objects.filter(user=user, image_accession=image_accession, via=via,
+                                                    last_read_at__gte=since)
+                    .update(last_read_at=now, read_count=F("read_count") + count))
 
 
 def _lock(user_id: int, image_accession: str, via: str) -> None:

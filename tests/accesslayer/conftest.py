@@ -14,12 +14,13 @@ import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 
+from access.applications.commands import application_command
+from access.models import Application
 from access.selectors.pixels import lookups_forget
 from bigpicture.storage import storage_settings
 from repository.models import DatasetVersion, Image
 from repository.synthetic.bundles import BundleSpec, write_synthetic_bundle
 from tests.access.factories import UserFactory
-from tests.access.permissions.conftest import approve
 
 # Base level 2048 x 1536 in 256-pixel tiles; wsidicomizer keeps the SVS levels, each 4x smaller.
 DIRECT_SPEC = BundleSpec(alias="viewer-direct", title="Viewer test slides", short_name="Viewer",
@@ -77,10 +78,36 @@ def wsi_image(wsi_version) -> Image:
 
 
 @pytest.fixture
-def entitled_user(wsi_version):
-    user = UserFactory()
-    approve(wsi_version.dataset, user)
-    return user
+def dac_handler(wsi_version):
+    """A handler of the DAC that reviews applications for the direct dataset."""
+    handler = UserFactory()
+    wsi_version.dataset.catalogue_items.get(ended_at__isnull=True).workflow.handlers.add(handler)
+    return handler
+
+
+@pytest.fixture
+def entitled_application(wsi_version, dac_handler) -> Application:
+    """An application for the direct dataset, run through the command engine: created, submitted and
+    approved by the DAC's handler (the imported catalogue item asks no license). Its applicant is entitled."""
+    item = wsi_version.dataset.catalogue_items.get(ended_at__isnull=True)
+    applicant = UserFactory()
+    application = application_command(application=None, command="create", actor=applicant,
+                                      catalogue_items=[item.pk]).application
+    for command, actor in (("submit", applicant), ("approve", dac_handler)):
+        application_command(application=application, command=command, actor=actor)
+    application.refresh_from_db()
+    return application
+
+
+@pytest.fixture
+def entitled_user(entitled_application):
+    return entitled_application.applicant
+
+
+def revoke(application: Application, handler) -> None:
+    """Revokes `application` the way a DAC does: its handler runs the revoke command."""
+    application_command(application=application, command="revoke", actor=handler,
+                        comment="Access revoked: the data use agreement was breached.")
 
 
 @pytest.fixture
