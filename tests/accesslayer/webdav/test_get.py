@@ -112,3 +112,10 @@ def test_unknown_paths_are_404(client, published):
     assert client.get(f"{published.accession}/IMAGES/NO-SUCH-IMAGE/x.dcm").status_code == 404
     assert client.get(f"{published.accession}/OTHER/").status_code == 404
     assert client.get(f"{published.accession}/v9/IMAGES/").status_code == 404
+
+
+def test_a_ranged_read_within_the_audit_window_costs_a_few_queries(client, url, django_assert_max_num_queries):
+    client.get(url, headers={"Range": "bytes=0-99"})  # opens the audit window, caches the permission answer
+    # The token, the version, the image and its files; the permission answer comes from the cache.
+    with django_assert_max_num_queries(4):
+        assert client.get(url, headers={"Range": "bytes=100-199"}).status_code == 206
