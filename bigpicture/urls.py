@@ -20,10 +20,12 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
     # access layer: viewer and tiles
+    path("", include("access.viewer_urls")),
 
     # access layer: DICOMweb
 
     # access layer: WebDAV
+    path("webdav/", include("access.webdav.urls")),
 
     # access layer: downloads
 

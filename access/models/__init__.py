@@ -40,6 +40,9 @@ from access.models.groups import (
 # login (OIDC identities, visas)
 from access.models.identities import InboundVisa, OidcIdentity, VisaType
 from access.models.organisations import Membership, Organisation, User
+
+# pixel audit (tiles and frames)
+from access.models.pixel_audit import PixelReadSession, PixelReadVia
 from access.models.tokens import ApiToken
 
 # applications: see the imports above (access.models.applications, catalogue)
@@ -58,3 +61,5 @@ __all__ += ["ExtensionRequest", "ExtensionStatus", "Group", "GroupKind", "GroupM
             "GroupMembershipEvent", "Invitation", "InvitationStatus", "MembershipSource", "MembershipStatus"]
 # entitlements: visa signing keys
 __all__ += ["VisaSigningKey"]
+# pixel audit (tiles and frames)
+__all__ += ["PixelReadSession", "PixelReadVia"]

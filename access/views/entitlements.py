@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from access.roles import Role
 from access.selectors.permissions import user_entitlements_by_phase
+from access.selectors.pixels import viewable_images
 from access.selectors.reports import (
     AGE_BUCKETS,
     APPLICATION_COLUMNS,
@@ -31,8 +32,14 @@ from governance.services import audit_record
 @login_required
 @require_GET
 def my_access(request):
+    phases = user_entitlements_by_phase(request.user)
+    for entitlement in phases["current"]:
+        # A "View slides" link, only where the permission function says the pixels are the user's.
+        version = entitlement.dataset.latest_version
+        images = viewable_images(request.user, version, limit=1) if version is not None else []
+        entitlement.viewer_image = images[0] if images else None
     return render(request, "access/entitlements/my_access.html", {
-        **user_entitlements_by_phase(request.user), "is_steward": request.user.has_role(Role.DATA_STEWARD)})
+        **phases, "is_steward": request.user.has_role(Role.DATA_STEWARD)})
 
 
 def _steward_required(request) -> None:

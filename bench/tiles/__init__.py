@@ -1,0 +1,1 @@
+"""Helpers of the tile benchmark (bench/bench_tiles.py): seed, WSGI entry with the bare view, HTTP load."""
