@@ -26,6 +26,7 @@ urlpatterns = [
     # access layer: WebDAV
 
     # access layer: downloads
+    path("downloads/", include("access.download_urls")),
 
     path("", include("repository.urls")),
 ]

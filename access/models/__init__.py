@@ -39,6 +39,9 @@ from access.models.groups import (
 
 # login (OIDC identities, visas)
 from access.models.identities import InboundVisa, OidcIdentity, VisaType
+
+# downloads (users' crypt4gh public keys)
+from access.models.keys import UserPublicKey
 from access.models.organisations import Membership, Organisation, User
 from access.models.tokens import ApiToken
 
@@ -58,3 +61,5 @@ __all__ += ["ExtensionRequest", "ExtensionStatus", "Group", "GroupKind", "GroupM
             "GroupMembershipEvent", "Invitation", "InvitationStatus", "MembershipSource", "MembershipStatus"]
 # entitlements: visa signing keys
 __all__ += ["VisaSigningKey"]
+# downloads: users' crypt4gh public keys
+__all__ += ["UserPublicKey"]

@@ -1,0 +1,142 @@
+"""/downloads/: files re-encrypted with crypt4gh to the user's key or plain, and per-version manifests.
+
+    GET /downloads/files/<file accession>[?mode=crypt4gh|plain&key=<fingerprint>]
+    GET /downloads/datasets/<accession>/v<n>/files/<file accession>[?mode=...&key=...]
+    GET /downloads/datasets/<accession>/v<n>/manifest.tsv|.json[?mode=...]
+
+The session or `Authorization: Bearer <API token>` authenticates. Each request asks the permission
+function, then writes its audit row, then streams (or, plain on S3, redirects to a presigned URL).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from access.downloads.presigned import is_s3, presigned_url
+from access.downloads.streams import Archived, archived_is_crypt4gh, crypt4gh_stream, plain_stream
+from access.selectors import token_user
+from access.selectors.downloads import (
+    CRYPT4GH,
+    MANIFEST_COLUMNS,
+    MODES,
+    PLAIN,
+    DownloadFile,
+    file_in_version,
+    file_latest,
+    manifest_rows,
+    version_files,
+    version_for_download,
+    version_published,
+)
+from access.selectors.keys import download_key
+from access.services.downloads import file_download_record, manifest_record
+from access.tokens import TokenRefused
+from bigpicture.storage import storage_for
+from repository.keys import crypt4gh_secret_key
+
+KEYS_PAGE = "/account/keys/"
+
+
+def _user(request):
+    """The session's user, or the API token's (a refused token is refused, not ignored)."""
+    words = request.headers.get("Authorization", "").split()
+    if not words or words[0].lower() != "bearer":
+        user = request.user
+    else:
+        try:
+            user = token_user(words[1] if len(words) == 2 else "")
+        except TokenRefused as error:
+            raise PermissionDenied(str(error)) from None
+    if not user.is_authenticated:
+        raise PermissionDenied("Log in, or send Authorization: Bearer <API token>, to download.")
+    return user
+
+
+def _mode(request) -> str:
+    mode = request.GET.get("mode", CRYPT4GH)
+    if mode not in MODES:
+        raise BadRequest(f"mode must be one of {', '.join(MODES)}")
+    return mode
+
+
+def _text(status: int, message: str) -> HttpResponse:
+    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def file_latest_download(request, file_accession: str):
+    user, mode = _user(request), _mode(request)
+    return _file_download(request, user, mode, file_latest(file_accession))
+
+
+@require_GET
+def file_download(request, accession: str, number: int, file_accession: str):
+    user, mode = _user(request), _mode(request)
+    version = version_published(accession, number)
+    return _file_download(request, user, mode, file_in_version(version, file_accession))
+
+
+def _file_download(request, user, mode: str, file: DownloadFile):
+    version_for_download(user, file.version, mode=mode)
+    key = None
+    if mode == CRYPT4GH:
+        key = download_key(user, request.GET.get("key", ""))
+        if key is None:
+            which = "has this fingerprint" if request.GET.get("key") else "is registered"
+            return _text(409, f"No crypt4gh public key of yours {which}: register one at "
+                              f"{request.build_absolute_uri(KEYS_PAGE)}, or download with mode=plain where "
+                              "the dataset's policy allows it.")
+    archived = Archived(file.row.storage_name, file.row.checksum, file.row.encrypted_checksum)
+    storage = storage_for("archive")
+    presign = mode == PLAIN and is_s3(storage) and not archived_is_crypt4gh(archived)
+    file_download_record(user=user, file=file, mode=mode, key=key, delivery="presigned" if presign else "stream",
+                         ip_address=request.META.get("REMOTE_ADDR"))
+    name = file.delivered_name(mode).rsplit("/", 1)[-1]
+    if presign:
+        return HttpResponseRedirect(presigned_url(storage, archived.storage_name, filename=name))
+    if mode == CRYPT4GH:
+        chunks = crypt4gh_stream(archived, bytes(key.public_key), archive_key=crypt4gh_secret_key())
+        content_type = "application/octet-stream"
+    else:
+        chunks = plain_stream(archived, archive_key=crypt4gh_secret_key())
+        content_type = "application/dicom" if name.endswith(".dcm") else "application/octet-stream"
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Length"] = str(file.delivered_size(mode))
+    response["Content-Disposition"] = f'attachment; filename="{name.replace(chr(34), "")}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def manifest(request, accession: str, number: int, fmt: str):
+    user, mode = _user(request), _mode(request)
+    version = version_for_download(user, version_published(accession, number), mode=mode)
+    files = version_files(version)
+
+    def url_of(file: DownloadFile) -> str:
+        path = reverse("downloads:file", args=[accession, number, file.row.accession])
+        return request.build_absolute_uri(path) + ("?mode=plain" if mode == PLAIN else "")
+
+    rows = manifest_rows(files, mode=mode, url_of=url_of)
+    manifest_record(user=user, version=version, mode=mode, fmt=fmt, files=len(rows),
+                    ip_address=request.META.get("REMOTE_ADDR"))
+    stem = f"{accession}-v{number}-{mode}-manifest"
+    if fmt == "json":
+        body = json.dumps({"dataset": accession, "version": number, "mode": mode, "files": rows}, indent=2)
+        response = HttpResponse(body, content_type="application/json")
+    else:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=MANIFEST_COLUMNS, delimiter="\t", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**row, "sha256": row["sha256"] or ""} for row in rows)
+        response = HttpResponse(out.getvalue(), content_type="text/tab-separated-values; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{stem}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
