@@ -318,6 +318,17 @@ GA4GH_TRUSTED_SERVICE_USERS = env_list("GA4GH_TRUSTED_SERVICE_USERS", [])
 
 
 # --- Access layer: slide viewer and tiles ---
+# Tile and frame reads are audited in sessions: a read this long after the last one starts a new session.
+PIXEL_AUDIT_SESSION_GAP_SECONDS = env_int("PIXEL_AUDIT_SESSION_GAP_SECONDS", 300)
+# Each process keeps an image's lookup (version, files) this long; a withdrawal takes effect within it.
+PIXEL_LOOKUP_CACHE_SECONDS = env_int("PIXEL_LOOKUP_CACHE_SECONDS", 10)
+if not 0 <= PIXEL_LOOKUP_CACHE_SECONDS <= 60:
+    raise EnvError(f"PIXEL_LOOKUP_CACHE_SECONDS: expected 0 to 60 seconds, got {PIXEL_LOOKUP_CACHE_SECONDS}")
+# Per process: the bytes of encoded tiles kept in memory, and the slides kept open (LRU, closed on eviction).
+TILE_CACHE_BYTES = env_int("TILE_CACHE_BYTES", 64 * 1024 * 1024)
+TILE_SLIDE_HANDLES = env_int("TILE_SLIDE_HANDLES", 16)
+# Browsers keep a tile this long (Cache-Control: private) before revalidating it with its ETag.
+TILE_MAX_AGE_SECONDS = env_int("TILE_MAX_AGE_SECONDS", 30)
 
 
 # --- Access layer: DICOMweb ---

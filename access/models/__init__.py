@@ -43,6 +43,9 @@ from access.models.identities import InboundVisa, OidcIdentity, VisaType
 # downloads (users' crypt4gh public keys)
 from access.models.keys import UserPublicKey
 from access.models.organisations import Membership, Organisation, User
+
+# pixel audit (tiles and frames)
+from access.models.pixel_audit import PixelReadSession, PixelReadVia
 from access.models.tokens import ApiToken
 
 # applications: see the imports above (access.models.applications, catalogue)
@@ -61,5 +64,7 @@ __all__ += ["ExtensionRequest", "ExtensionStatus", "Group", "GroupKind", "GroupM
             "GroupMembershipEvent", "Invitation", "InvitationStatus", "MembershipSource", "MembershipStatus"]
 # entitlements: visa signing keys
 __all__ += ["VisaSigningKey"]
+# pixel audit (tiles and frames)
+__all__ += ["PixelReadSession", "PixelReadVia"]
 # downloads: users' crypt4gh public keys
 __all__ += ["UserPublicKey"]
