@@ -1,8 +1,9 @@
 """What a download request names, checked: the file or the dataset version, and whether the user may have it.
 
-Every request asks `can_access_pixels` (cached at most PERMISSION_CACHE_SECONDS, bumped on revocation).
-Indirect-access versions answer 404 to everyone, data stewards and data managers included: their
-pixels never leave the repository (analysis runs inside it), so no download path names them.
+Every request goes through `access.selectors.pixels.version_for_pixels`, so through `can_access_pixels`
+(cached at most PERMISSION_CACHE_SECONDS, bumped on revocation). Indirect-access versions answer 404 to
+everyone, data stewards and data managers included: their pixels never leave the repository (analysis
+runs inside it), so no download path names them.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from django.http import Http404
 
 from access.downloads.policy import plain_download_allowed
 from access.downloads.streams import crypt4gh_size
-from access.selectors.permissions import can_access_pixels
-from repository.models import AccessType, AnnotationFile, DatasetVersion, ImageFile
+from access.selectors.pixels import version_for_pixels
+from repository.models import AnnotationFile, DatasetVersion, ImageFile
 
 CRYPT4GH = "crypt4gh"
 PLAIN = "plain"
@@ -38,20 +39,11 @@ class DownloadFile:
         return crypt4gh_size(self.row.size) if mode == CRYPT4GH else self.row.size
 
 
-def version_published(accession: str, number: int) -> DatasetVersion:
-    version = (DatasetVersion.objects.select_related("dataset")
-               .filter(dataset__accession=accession, number=number, published_at__isnull=False).first())
-    if version is None:
-        raise Http404("No such published dataset version.")
-    return version
-
-
-def version_for_download(user, version: DatasetVersion, *, mode: str) -> DatasetVersion:
-    """`version` if the user may download it in `mode`; else Http404 (indirect access) or PermissionDenied."""
-    if version.access_type == AccessType.INDIRECT:
-        raise Http404("No such published dataset version.")
-    if not can_access_pixels(user, version):
-        raise PermissionDenied("You have no access to this dataset. Apply for access on its page.")
+def version_for_download(user, accession: str, number: int, *, mode: str) -> DatasetVersion:
+    """Version `number` of the dataset if the user may download it in `mode`: the shared pixel rules
+    (access.selectors.pixels.version_for_pixels: 404 unknown, withdrawn or indirect access, 403 without
+    access), then the plain-download policy (403)."""
+    version = version_for_pixels(user, accession, number)
     if mode == PLAIN and not plain_download_allowed(version):
         raise PermissionDenied("This dataset's policy allows crypt4gh-encrypted downloads only: register your "
                                "crypt4gh public key at /account/keys/ and download without mode=plain.")
@@ -60,20 +52,21 @@ def version_for_download(user, version: DatasetVersion, *, mode: str) -> Dataset
 
 def version_files(version: DatasetVersion) -> list[DownloadFile]:
     """Every archived file of the version, by bundle path."""
-    images = ImageFile.objects.filter(image__version=version).select_related("image")
-    annotations = AnnotationFile.objects.filter(annotation__version=version).select_related("annotation")
+    images = ImageFile.objects.filter(image__version=version).exclude(storage_name="").select_related("image")
+    annotations = (AnnotationFile.objects.filter(annotation__version=version).exclude(storage_name="")
+                   .select_related("annotation"))
     files = [DownloadFile(row, version, row.image.accession) for row in images]
     files += [DownloadFile(row, version, row.annotation.accession) for row in annotations]
     return sorted(files, key=lambda f: f.row.filename)
 
 
 def file_in_version(version: DatasetVersion, file_accession: str) -> DownloadFile:
-    row = (ImageFile.objects.filter(image__version=version, accession=file_accession).select_related("image")
-           .first())
+    row = (ImageFile.objects.filter(image__version=version, accession=file_accession).exclude(storage_name="")
+           .select_related("image").first())
     if row is not None:
         return DownloadFile(row, version, row.image.accession)
     row = (AnnotationFile.objects.filter(annotation__version=version, accession=file_accession)
-           .select_related("annotation").first())
+           .exclude(storage_name="").select_related("annotation").first())
     if row is None:
         raise Http404("No such file in this dataset version.")
     return DownloadFile(row, version, row.annotation.accession)

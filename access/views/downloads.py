@@ -33,7 +33,6 @@ from access.selectors.downloads import (
     manifest_rows,
     version_files,
     version_for_download,
-    version_published,
 )
 from access.selectors.keys import download_key
 from access.services.downloads import file_download_record, manifest_record
@@ -73,18 +72,20 @@ def _text(status: int, message: str) -> HttpResponse:
 @require_GET
 def file_latest_download(request, file_accession: str):
     user, mode = _user(request), _mode(request)
-    return _file_download(request, user, mode, file_latest(file_accession))
+    file = file_latest(file_accession)
+    version_for_download(user, file.version.dataset.accession, file.version.number, mode=mode)
+    return _file_download(request, user, mode, file)
 
 
 @require_GET
 def file_download(request, accession: str, number: int, file_accession: str):
     user, mode = _user(request), _mode(request)
-    version = version_published(accession, number)
+    version = version_for_download(user, accession, number, mode=mode)
     return _file_download(request, user, mode, file_in_version(version, file_accession))
 
 
 def _file_download(request, user, mode: str, file: DownloadFile):
-    version_for_download(user, file.version, mode=mode)
+    """`file`, its version already checked for `user` and `mode`."""
     key = None
     if mode == CRYPT4GH:
         key = download_key(user, request.GET.get("key", ""))
@@ -117,7 +118,7 @@ def _file_download(request, user, mode: str, file: DownloadFile):
 @require_GET
 def manifest(request, accession: str, number: int, fmt: str):
     user, mode = _user(request), _mode(request)
-    version = version_for_download(user, version_published(accession, number), mode=mode)
+    version = version_for_download(user, accession, number, mode=mode)
     files = version_files(version)
 
     def url_of(file: DownloadFile) -> str:
