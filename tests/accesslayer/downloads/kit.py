@@ -64,3 +64,21 @@ def policy_set(version, tag: str, value: str) -> None:
     policy.attributes = [*(policy.attributes or []), {"kind": "string", "tag": tag, "value": value, "units": None,
                                                       "nil": False}]
     policy.save(update_fields=["attributes"])
+
+
+def approved_through_commands(dataset, applicant, handler):
+    """An application approved through the applications command engine (so `revoke` works on it)."""
+    from access.applications.commands import application_command
+    from access.selectors.applications import application_license_versions
+
+    item = dataset.catalogue_items.get(ended_at__isnull=True)
+    item.workflow.handlers.add(handler)
+    application = application_command(application=None, command="create", actor=applicant,
+                                      catalogue_items=[item.pk]).application
+    steps = [("submit", applicant), ("approve", handler)]
+    if application_license_versions(application).exists():
+        steps.insert(0, ("accept-licenses", applicant))
+    for command, actor in steps:
+        application_command(application=application, command=command, actor=actor)
+    application.refresh_from_db()
+    return application
