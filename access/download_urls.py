@@ -13,4 +13,5 @@ urlpatterns = [
          name="manifest_tsv"),
     path("datasets/<str:accession>/v<int:number>/manifest.json", downloads.manifest, {"fmt": "json"},
          name="manifest_json"),
+    path("datasets/<str:accession>/v<int:number>/bundle.tar", downloads.bundle_tar, name="bundle_tar"),
 ]

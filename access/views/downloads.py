@@ -3,6 +3,7 @@
     GET /downloads/files/<file accession>[?mode=crypt4gh|plain&key=<fingerprint>]
     GET /downloads/datasets/<accession>/v<n>/files/<file accession>[?mode=...&key=...]
     GET /downloads/datasets/<accession>/v<n>/manifest.tsv|.json[?mode=...]
+    GET /downloads/datasets/<accession>/v<n>/bundle.tar[?mode=...&key=...]  (every file, streamed)
 
 The session or `Authorization: Bearer <API token>` authenticates. Each request asks the permission
 function, then writes its audit row, then streams (or, plain on S3, redirects to a presigned URL).
@@ -13,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from functools import partial
 
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -21,6 +23,8 @@ from django.views.decorators.http import require_GET
 
 from access.downloads.presigned import is_s3, presigned_url
 from access.downloads.streams import Archived, archived_is_crypt4gh, crypt4gh_stream, plain_stream
+from access.downloads.tar import Member, tar_size, tar_stream
+from access.models import UserPublicKey
 from access.selectors import token_user
 from access.selectors.downloads import (
     CRYPT4GH,
@@ -65,6 +69,27 @@ def _mode(request) -> str:
     return mode
 
 
+def _key_or_none(request, user, mode: str) -> UserPublicKey | None:
+    return download_key(user, request.GET.get("key", "")) if mode == CRYPT4GH else None
+
+
+def _no_key(request) -> HttpResponse:
+    which = "has this fingerprint" if request.GET.get("key") else "is registered"
+    return _text(409, f"No crypt4gh public key of yours {which}: register one at "
+                      f"{request.build_absolute_uri(KEYS_PAGE)}, or download with mode=plain where the "
+                      "dataset's policy allows it.")
+
+
+def _archived(file: DownloadFile) -> Archived:
+    return Archived(file.row.storage_name, file.row.checksum, file.row.encrypted_checksum)
+
+
+def _chunks(file: DownloadFile, mode: str, key: UserPublicKey | None):
+    if mode == CRYPT4GH:
+        return crypt4gh_stream(_archived(file), bytes(key.public_key), archive_key=crypt4gh_secret_key())
+    return plain_stream(_archived(file), archive_key=crypt4gh_secret_key())
+
+
 def _text(status: int, message: str) -> HttpResponse:
     return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
@@ -86,15 +111,10 @@ def file_download(request, accession: str, number: int, file_accession: str):
 
 def _file_download(request, user, mode: str, file: DownloadFile):
     """`file`, its version already checked for `user` and `mode`."""
-    key = None
-    if mode == CRYPT4GH:
-        key = download_key(user, request.GET.get("key", ""))
-        if key is None:
-            which = "has this fingerprint" if request.GET.get("key") else "is registered"
-            return _text(409, f"No crypt4gh public key of yours {which}: register one at "
-                              f"{request.build_absolute_uri(KEYS_PAGE)}, or download with mode=plain where "
-                              "the dataset's policy allows it.")
-    archived = Archived(file.row.storage_name, file.row.checksum, file.row.encrypted_checksum)
+    key = _key_or_none(request, user, mode)
+    if mode == CRYPT4GH and key is None:
+        return _no_key(request)
+    archived = _archived(file)
     storage = storage_for("archive")
     presign = mode == PLAIN and is_s3(storage) and not archived_is_crypt4gh(archived)
     file_download_record(user=user, file=file, mode=mode, key=key, delivery="presigned" if presign else "stream",
@@ -102,17 +122,29 @@ def _file_download(request, user, mode: str, file: DownloadFile):
     name = file.delivered_name(mode).rsplit("/", 1)[-1]
     if presign:
         return HttpResponseRedirect(presigned_url(storage, archived.storage_name, filename=name))
-    if mode == CRYPT4GH:
-        chunks = crypt4gh_stream(archived, bytes(key.public_key), archive_key=crypt4gh_secret_key())
-        content_type = "application/octet-stream"
-    else:
-        chunks = plain_stream(archived, archive_key=crypt4gh_secret_key())
-        content_type = "application/dicom" if name.endswith(".dcm") else "application/octet-stream"
-    response = StreamingHttpResponse(chunks, content_type=content_type)
+    plain_dicom = mode == PLAIN and name.endswith(".dcm")
+    response = StreamingHttpResponse(_chunks(file, mode, key),
+                                     content_type="application/dicom" if plain_dicom else "application/octet-stream")
     response["Content-Length"] = str(file.delivered_size(mode))
     response["Content-Disposition"] = f'attachment; filename="{name.replace(chr(34), "")}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _manifest_text(request, version, files: list[DownloadFile], mode: str, fmt: str) -> str:
+    def url_of(file: DownloadFile) -> str:
+        path = reverse("downloads:file", args=[version.dataset.accession, version.number, file.row.accession])
+        return request.build_absolute_uri(path) + ("?mode=plain" if mode == PLAIN else "")
+
+    rows = manifest_rows(files, mode=mode, url_of=url_of)
+    if fmt == "json":
+        return json.dumps({"dataset": version.dataset.accession, "version": version.number, "mode": mode,
+                           "files": rows}, indent=2)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=MANIFEST_COLUMNS, delimiter="\t", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({**row, "sha256": row["sha256"] or ""} for row in rows)
+    return out.getvalue()
 
 
 @require_GET
@@ -120,24 +152,37 @@ def manifest(request, accession: str, number: int, fmt: str):
     user, mode = _user(request), _mode(request)
     version = version_for_download(user, accession, number, mode=mode)
     files = version_files(version)
-
-    def url_of(file: DownloadFile) -> str:
-        path = reverse("downloads:file", args=[accession, number, file.row.accession])
-        return request.build_absolute_uri(path) + ("?mode=plain" if mode == PLAIN else "")
-
-    rows = manifest_rows(files, mode=mode, url_of=url_of)
-    manifest_record(user=user, version=version, mode=mode, fmt=fmt, files=len(rows),
+    text = _manifest_text(request, version, files, mode, fmt)
+    manifest_record(user=user, version=version, mode=mode, fmt=fmt, files=len(files),
                     ip_address=request.META.get("REMOTE_ADDR"))
-    stem = f"{accession}-v{number}-{mode}-manifest"
-    if fmt == "json":
-        body = json.dumps({"dataset": accession, "version": number, "mode": mode, "files": rows}, indent=2)
-        response = HttpResponse(body, content_type="application/json")
-    else:
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=MANIFEST_COLUMNS, delimiter="\t", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({**row, "sha256": row["sha256"] or ""} for row in rows)
-        response = HttpResponse(out.getvalue(), content_type="text/tab-separated-values; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{stem}.{fmt}"'
+    content_type = "application/json" if fmt == "json" else "text/tab-separated-values; charset=utf-8"
+    response = HttpResponse(text, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{accession}-v{number}-{mode}-manifest.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def bundle_tar(request, accession: str, number: int):
+    """Every file of the version in one streamed tar (crypt4gh: each file encrypted on its own), with
+    MANIFEST.tsv first; one audit row per file, all written before the first byte."""
+    user, mode = _user(request), _mode(request)
+    version = version_for_download(user, accession, number, mode=mode)
+    key = _key_or_none(request, user, mode)
+    if mode == CRYPT4GH and key is None:
+        return _no_key(request)
+    files = version_files(version)
+    ip_address = request.META.get("REMOTE_ADDR")
+    manifest_bytes = _manifest_text(request, version, files, mode, "tsv").encode()
+    stem = f"{accession}-v{number}"
+    moment = version.published_at.timestamp()
+    members = [Member(f"{stem}/MANIFEST.tsv", len(manifest_bytes), moment, lambda: iter([manifest_bytes]))]
+    for file in files:
+        file_download_record(user=user, file=file, mode=mode, key=key, delivery="tar", ip_address=ip_address)
+        members.append(Member(f"{stem}/{file.delivered_name(mode)}", file.delivered_size(mode), moment,
+                              partial(_chunks, file, mode, key)))
+    response = StreamingHttpResponse(tar_stream(members), content_type="application/x-tar")
+    response["Content-Length"] = str(tar_size(members))
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{mode}.tar"'
     response["Cache-Control"] = "private, no-store"
     return response
