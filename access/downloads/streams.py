@@ -10,8 +10,6 @@ its last chunk, so a client never receives a complete-looking wrong file.
 
 from __future__ import annotations
 
-import hashlib
-import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from crypt4gh.lib import decrypt_block
 from bigpicture.objects import CHUNK, object_reader
 from bigpicture.storage import storage_for
 from metaflex.encryption import MAGIC, session_keys
+from metaflex.encryption import _HashingFile as HashingFile
 
 KEY_BYTES = 32
 # magic, version, packet count; then per recipient: length, method, writer key, nonce, packet, MAC.
@@ -40,22 +39,8 @@ def crypt4gh_size(plain_size: int) -> int:
     return HEADER_BYTES + full * CIPHER_SEGMENT_SIZE + (rest + SEGMENT_OVERHEAD if rest else 0)
 
 
-class HashingReader:
-    """A binary file, hashed as it is read."""
-
-    def __init__(self, handle: io.BufferedReader) -> None:
-        self.handle = handle
-        self.sha256 = hashlib.sha256()
-
-    def read(self, size: int = -1) -> bytes:
-        data = self.handle.read(size)
-        self.sha256.update(data)
-        return data
-
-    def readinto(self, buffer) -> int:
-        n = self.handle.readinto(buffer)
-        self.sha256.update(memoryview(buffer)[:n])
-        return n
+class HashingReader(HashingFile):
+    """A binary file, hashed as it is read (`sha256`), that can also peek and close."""
 
     def peek(self, size: int) -> bytes:
         return self.handle.peek(size)[:size]
