@@ -124,3 +124,11 @@ def test_the_profile_links_to_the_keys_page(client, user):
     client.force_login(user)
     assert 'href="/account/keys/"' in client.get("/account/").content.decode()
     assert client.get("/account/keys/").status_code == 200
+
+
+def test_an_admin_revokes_a_key(admin_client, user, tmp_path):
+    key = public_key_register(user=user, name="laptop", text=key_pair(tmp_path).public_text)
+    assert admin_client.get("/admin/access/userpublickey/").status_code == 200
+    admin_client.post("/admin/access/userpublickey/", {"action": "revoke", "_selected_action": [key.pk]})
+    key.refresh_from_db()
+    assert key.revoked_at is not None
