@@ -132,3 +132,14 @@ def test_an_admin_revokes_a_key(admin_client, user, tmp_path):
     admin_client.post("/admin/access/userpublickey/", {"action": "revoke", "_selected_action": [key.pk]})
     key.refresh_from_db()
     assert key.revoked_at is not None
+
+
+def test_the_demo_key_is_made_and_registered_once(user, tmp_path):
+    from access.demo_downloads import demo_download_key_seed
+
+    secret = demo_download_key_seed(user=user, folder=tmp_path / "keys")
+    assert demo_download_key_seed(user=user, folder=tmp_path / "keys") == secret
+    key = UserPublicKey.objects.get(user=user)
+    plain = decrypted(crypt4gh_encrypt(b"demo", bytes(key.public_key)),
+                      bytes(get_private_key(str(secret), lambda: "")))
+    assert plain == b"demo"
