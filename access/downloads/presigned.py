@@ -21,6 +21,21 @@ def is_s3(storage) -> bool:
     return isinstance(storage, S3Storage)
 
 
+def _key(storage: S3Storage, name: str) -> str:
+    return storage._normalize_name(clean_name(name))
+
+
+def object_head(storage: S3Storage, name: str, size: int) -> bytes:
+    """The first `size` bytes of an object, by a ranged GET (FileNotFoundError if there is none)."""
+    client = storage.connection.meta.client
+    try:
+        response = client.get_object(Bucket=storage.bucket_name, Key=_key(storage, name), Range=f"bytes=0-{size - 1}")
+    except client.exceptions.NoSuchKey:
+        raise FileNotFoundError(f"no object {name!r}") from None
+    with response["Body"] as body:
+        return body.read(size)
+
+
 @lru_cache(maxsize=8)
 def _public_client(endpoint: str, region: str | None, access_key: str | None, secret_key: str | None,
                    addressing_style: str | None, signature_version: str | None):
@@ -41,5 +56,5 @@ def presigned_url(storage: S3Storage, name: str, *, filename: str) -> str:
         client = storage.connection.meta.client
     safe_name = filename.replace('"', "").replace("\\", "")
     return client.generate_presigned_url("get_object", ExpiresIn=settings.DOWNLOAD_PRESIGNED_SECONDS, Params={
-        "Bucket": storage.bucket_name, "Key": storage._normalize_name(clean_name(name)),
+        "Bucket": storage.bucket_name, "Key": _key(storage, name),
         "ResponseContentDisposition": f'attachment; filename="{safe_name}"'})

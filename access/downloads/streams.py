@@ -90,14 +90,6 @@ def plain_stream(archived: Archived, *, archive_key: bytes | None) -> Iterator[b
     return _checked(chunks, reader, expected, name)
 
 
-def archived_is_crypt4gh(archived: Archived) -> bool:
-    reader = archive_open(archived)
-    try:
-        return is_crypt4gh(reader)
-    finally:
-        reader.close()
-
-
 def _one_time_key() -> bytes:
     return os.urandom(KEY_BYTES)
 

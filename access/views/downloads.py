@@ -21,8 +21,8 @@ from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpRespons
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from access.downloads.presigned import is_s3, presigned_url
-from access.downloads.streams import Archived, archived_is_crypt4gh, crypt4gh_stream, plain_stream
+from access.downloads.presigned import is_s3, object_head, presigned_url
+from access.downloads.streams import Archived, crypt4gh_stream, plain_stream
 from access.downloads.tar import Member, tar_size, tar_stream
 from access.models import UserPublicKey
 from access.selectors import token_user
@@ -42,6 +42,7 @@ from access.selectors.keys import download_key
 from access.services.downloads import file_download_record, manifest_record
 from access.tokens import TokenRefused
 from bigpicture.storage import storage_for
+from metaflex.encryption import MAGIC
 from repository.keys import crypt4gh_secret_key
 
 KEYS_PAGE = "/account/keys/"
@@ -116,7 +117,9 @@ def _file_download(request, user, mode: str, file: DownloadFile):
         return _no_key(request)
     archived = _archived(file)
     storage = storage_for("archive")
-    presign = mode == PLAIN and is_s3(storage) and not archived_is_crypt4gh(archived)
+    # Only a plaintext object can be handed out as it is stored.
+    presign = mode == PLAIN and is_s3(storage) and not object_head(storage, archived.storage_name,
+                                                                   len(MAGIC)).startswith(MAGIC)
     file_download_record(user=user, file=file, mode=mode, key=key, delivery="presigned" if presign else "stream",
                          ip_address=request.META.get("REMOTE_ADDR"))
     name = file.delivered_name(mode).rsplit("/", 1)[-1]

@@ -77,3 +77,31 @@ def test_crypt4gh_streams_from_s3(client, entitled, s3_version, user_keys):
     response = client.get(file_url(row, s3_version))
     assert response.status_code == 200 and response.streaming
     assert sha256(decrypted(body(response), user_keys.secret)) == row.checksum
+
+
+def test_a_crypt4gh_object_is_decrypted_through_the_portal_not_presigned(client, entitled, s3_version, tmp_path):
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    from django.core.files.base import ContentFile
+    from django.test import override_settings
+
+    from bigpicture.storage import storage_for
+    from metaflex.encryption import crypt4gh_encrypt
+    from repository.keys import crypt4gh_secret_key
+    from tests.repository.crypt4gh_keys import key_files
+
+    row = largest_file(s3_version)
+    secret, _ = key_files(tmp_path)
+    with override_settings(CRYPT4GH_SECRET_KEY_FILE=secret, CRYPT4GH_PASSPHRASE=""):
+        archive = storage_for("archive")
+        with archive.open(row.storage_name, "rb") as handle:
+            plain = handle.read()
+        public = X25519PrivateKey.from_private_bytes(crypt4gh_secret_key()).public_key().public_bytes_raw()
+        stored = crypt4gh_encrypt(plain, public)
+        row.storage_name = archive.save(f"c4gh/{row.accession}.c4gh", ContentFile(stored))
+        row.encrypted_checksum = sha256(stored)
+        row.save(update_fields=["storage_name", "encrypted_checksum"])
+        client.force_login(entitled)
+        response = client.get(file_url(row, s3_version, mode="plain"))
+        assert response.status_code == 200 and response.streaming
+        assert body(response) == plain
+    assert AuditEvent.objects.get(action="access.download.file").detail["delivery"] == "stream"
