@@ -14,10 +14,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from functools import partial
+from functools import partial, wraps
 
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -70,6 +70,19 @@ def _mode(request) -> str:
     return mode
 
 
+def _refusals_as_text(view):
+    """Refusals in plain text with their reason, for scripts and curl as much as for browsers."""
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as error:
+            return _text(403, str(error) or "You may not download this.")
+        except Http404 as error:
+            return _text(404, str(error) or "Not found.")
+    return wrapped
+
+
 def _key_or_none(request, user, mode: str) -> UserPublicKey | None:
     return download_key(user, request.GET.get("key", "")) if mode == CRYPT4GH else None
 
@@ -96,6 +109,7 @@ def _text(status: int, message: str) -> HttpResponse:
 
 
 @require_GET
+@_refusals_as_text
 def file_latest_download(request, file_accession: str):
     user, mode = _user(request), _mode(request)
     file = file_latest(file_accession)
@@ -104,6 +118,7 @@ def file_latest_download(request, file_accession: str):
 
 
 @require_GET
+@_refusals_as_text
 def file_download(request, accession: str, number: int, file_accession: str):
     user, mode = _user(request), _mode(request)
     version = version_for_download(user, accession, number, mode=mode)
@@ -151,6 +166,7 @@ def _manifest_text(request, version, files: list[DownloadFile], mode: str, fmt: 
 
 
 @require_GET
+@_refusals_as_text
 def manifest(request, accession: str, number: int, fmt: str):
     user, mode = _user(request), _mode(request)
     version = version_for_download(user, accession, number, mode=mode)
@@ -166,6 +182,7 @@ def manifest(request, accession: str, number: int, fmt: str):
 
 
 @require_GET
+@_refusals_as_text
 def bundle_tar(request, accession: str, number: int):
     """Every file of the version in one streamed tar (crypt4gh: each file encrypted on its own), with
     MANIFEST.tsv first; one audit row per file, all written before the first byte."""

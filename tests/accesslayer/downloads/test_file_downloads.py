@@ -149,3 +149,29 @@ def test_unknown_files_and_versions_are_not_found(client, entitled_user, registe
     assert client.get(f"/downloads/datasets/{accession}/v1/files/BPFI0000000000").status_code == 404
     assert client.get("/downloads/files/BPFI0000000000").status_code == 404
     assert client.get(file_url(row, wsi_version, mode="zip")).status_code == 400
+
+
+def test_an_expired_entitlement_and_a_revoked_token_are_refused(client, wsi_version, user_keys):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from access.models import ApiToken
+    from access.services import token_revoke
+    from tests.access.permissions.conftest import approve
+
+    row = largest_file(wsi_version)
+    expired = UserFactory()
+    approve(wsi_version.dataset, expired, end=timezone.now() - timedelta(days=1))
+    public_key_register(user=expired, name="k", text=user_keys.public_text)
+    client.force_login(expired)
+    assert client.get(file_url(row, wsi_version)).status_code == 403
+    client.logout()
+    entitled = UserFactory()
+    approve(wsi_version.dataset, entitled)
+    public_key_register(user=entitled, name="k", text=user_keys.public_text)
+    _, raw = token_create(user=entitled, name="script", days=1, actor=entitled)
+    assert client.get(file_url(row, wsi_version), HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    token_revoke(token=ApiToken.objects.get(user=entitled), actor=entitled)
+    refused = client.get(file_url(row, wsi_version), HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert refused.status_code == 403 and "revoked" in refused.content.decode()
