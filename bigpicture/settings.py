@@ -348,6 +348,11 @@ DOWNLOAD_PRESIGNED_SECONDS = env_int("DOWNLOAD_PRESIGNED_SECONDS", 300)
 if not 10 <= DOWNLOAD_PRESIGNED_SECONDS <= 3600:
     raise EnvError(f"DOWNLOAD_PRESIGNED_SECONDS: expected 10 to 3600 seconds, got {DOWNLOAD_PRESIGNED_SECONDS}")
 AWS_S3_PUBLIC_ENDPOINT_URL = env_str("AWS_S3_PUBLIC_ENDPOINT_URL", "")
+# A streaming download asks the permission function again this often (0..30 seconds), so a revocation
+# stops one under way too.
+DOWNLOAD_RECHECK_SECONDS = env_int("DOWNLOAD_RECHECK_SECONDS", 20)
+if not 0 <= DOWNLOAD_RECHECK_SECONDS <= 30:
+    raise EnvError(f"DOWNLOAD_RECHECK_SECONDS: expected 0 to 30 seconds, got {DOWNLOAD_RECHECK_SECONDS}")
 
 
 LOGGING = {

@@ -8,13 +8,17 @@ runs inside it), so no download path names them.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from access.downloads.policy import plain_download_allowed
 from access.downloads.streams import crypt4gh_size
+from access.selectors.permissions import can_access_pixels
 from access.selectors.pixels import version_for_pixels
 from repository.models import AnnotationFile, DatasetVersion, ImageFile
 
@@ -48,6 +52,24 @@ def version_for_download(user, accession: str, number: int, *, mode: str) -> Dat
         raise PermissionDenied("This dataset's policy allows crypt4gh-encrypted downloads only: register your "
                                "crypt4gh public key at /account/keys/ and download without mode=plain.")
     return version
+
+
+class AccessEnded(Exception):
+    """The user's access ended while a download was streaming; the rest is not sent."""
+
+
+def while_permitted(chunks: Iterator[bytes], user, version: DatasetVersion) -> Iterator[bytes]:
+    """`chunks`, asking the permission function again every DOWNLOAD_RECHECK_SECONDS, so a revocation
+    also stops a long download under way (within that bound plus PERMISSION_CACHE_SECONDS)."""
+    every = settings.DOWNLOAD_RECHECK_SECONDS
+    checked = time.monotonic()
+    for chunk in chunks:
+        if time.monotonic() - checked >= every:
+            if not can_access_pixels(user, version):
+                chunks.close()
+                raise AccessEnded(f"{user} lost access to {version} during a download")
+            checked = time.monotonic()
+        yield chunk
 
 
 def version_files(version: DatasetVersion) -> list[DownloadFile]:

@@ -37,6 +37,7 @@ from access.selectors.downloads import (
     manifest_rows,
     version_files,
     version_for_download,
+    while_permitted,
 )
 from access.selectors.keys import download_key
 from access.services.downloads import file_download_record, manifest_record
@@ -141,7 +142,7 @@ def _file_download(request, user, mode: str, file: DownloadFile):
     if presign:
         return HttpResponseRedirect(presigned_url(storage, archived.storage_name, filename=name))
     plain_dicom = mode == PLAIN and name.endswith(".dcm")
-    response = StreamingHttpResponse(_chunks(file, mode, key),
+    response = StreamingHttpResponse(while_permitted(_chunks(file, mode, key), user, file.version),
                                      content_type="application/dicom" if plain_dicom else "application/octet-stream")
     response["Content-Length"] = str(file.delivered_size(mode))
     response["Content-Disposition"] = f'attachment; filename="{name.replace(chr(34), "")}"'
@@ -201,7 +202,8 @@ def bundle_tar(request, accession: str, number: int):
         file_download_record(user=user, file=file, mode=mode, key=key, delivery="tar", ip_address=ip_address)
         members.append(Member(f"{stem}/{file.delivered_name(mode)}", file.delivered_size(mode), moment,
                               partial(_chunks, file, mode, key)))
-    response = StreamingHttpResponse(tar_stream(members), content_type="application/x-tar")
+    response = StreamingHttpResponse(while_permitted(tar_stream(members), user, version),
+                                     content_type="application/x-tar")
     response["Content-Length"] = str(tar_size(members))
     response["Content-Disposition"] = f'attachment; filename="{stem}-{mode}.tar"'
     response["Cache-Control"] = "private, no-store"

@@ -175,3 +175,22 @@ def test_an_expired_entitlement_and_a_revoked_token_are_refused(client, wsi_vers
     token_revoke(token=ApiToken.objects.get(user=entitled), actor=entitled)
     refused = client.get(file_url(row, wsi_version), HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert refused.status_code == 403 and "revoked" in refused.content.decode()
+
+
+def test_revocation_stops_a_download_under_way(client, wsi_version, user_keys, settings):
+    from access.selectors.downloads import AccessEnded
+
+    settings.DOWNLOAD_RECHECK_SECONDS = 0  # ask again before every chunk
+    researcher, handler = UserFactory(), UserFactory()
+    application = approved_through_commands(wsi_version.dataset, researcher, handler)
+    public_key_register(user=researcher, name="laptop", text=user_keys.public_text)
+    row = largest_file(wsi_version)
+    assert row.size > 3 * 65536  # several segments
+    client.force_login(researcher)
+    chunks = iter(client.get(file_url(row, wsi_version)).streaming_content)
+    received = len(next(chunks)) + len(next(chunks))
+    application_command(application=application, command="revoke", actor=handler, comment="Misuse reported.")
+    with pytest.raises(AccessEnded):
+        for chunk in chunks:
+            received += len(chunk)
+    assert received < crypt4gh_size(row.size)
