@@ -143,3 +143,9 @@ def test_the_demo_key_is_made_and_registered_once(user, tmp_path):
     plain = decrypted(crypt4gh_encrypt(b"demo", bytes(key.public_key)),
                       bytes(get_private_key(str(secret), lambda: "")))
     assert plain == b"demo"
+
+
+def test_the_profile_title_is_untouched(client, user):
+    client.force_login(user)
+    page = client.get("/account/").content.decode()
+    assert "<title>Your account · Bigpicture portal</title>" in page and page.count('id="keys-title"') == 1
