@@ -1,6 +1,6 @@
 from django.urls import path
 
-from access.views import applications, entitlements, groups, profile, tokens
+from access.views import applications, entitlements, groups, keys, profile, tokens
 
 app_name = "access"
 urlpatterns = [
@@ -39,5 +39,9 @@ urlpatterns = [
     path("access/", entitlements.my_access, name="my_access"),
     path("reports/", entitlements.reports, name="reports"),
     path("reports/<slug:name>.csv", entitlements.export_csv, name="export_csv"),
+
+    # downloads: crypt4gh public keys
+    path("keys/", keys.key_list, name="keys"),
+    path("keys/<int:pk>/revoke/", keys.key_revoke_view, name="key_revoke"),
 
 ]

@@ -340,6 +340,21 @@ WEBDAV_AUDIT_WINDOW_SECONDS = env_int("WEBDAV_AUDIT_WINDOW_SECONDS", 300)
 
 
 # --- Access layer: downloads ---
+# Plain (not crypt4gh) downloads over TLS: 0 refuses them for every dataset. With 1, a dataset's POLICY
+# attribute plain_download ("Allowed" / "Not allowed") decides, and without it only non-clinical
+# datasets allow them (access.downloads.policy).
+DOWNLOAD_PLAIN_ALLOWED = env_bool("DOWNLOAD_PLAIN_ALLOWED", True)
+# With STORAGE_BACKEND=s3, a plain download is a redirect to a presigned URL valid this many seconds,
+# naming AWS_S3_PUBLIC_ENDPOINT_URL (the S3 address users reach; default: AWS_S3_ENDPOINT_URL).
+DOWNLOAD_PRESIGNED_SECONDS = env_int("DOWNLOAD_PRESIGNED_SECONDS", 300)
+if not 10 <= DOWNLOAD_PRESIGNED_SECONDS <= 3600:
+    raise EnvError(f"DOWNLOAD_PRESIGNED_SECONDS: expected 10 to 3600 seconds, got {DOWNLOAD_PRESIGNED_SECONDS}")
+AWS_S3_PUBLIC_ENDPOINT_URL = env_str("AWS_S3_PUBLIC_ENDPOINT_URL", "")
+# A streaming download asks the permission function again this often (0..30 seconds), so a revocation
+# stops one under way too.
+DOWNLOAD_RECHECK_SECONDS = env_int("DOWNLOAD_RECHECK_SECONDS", 20)
+if not 0 <= DOWNLOAD_RECHECK_SECONDS <= 30:
+    raise EnvError(f"DOWNLOAD_RECHECK_SECONDS: expected 0 to 30 seconds, got {DOWNLOAD_RECHECK_SECONDS}")
 
 
 LOGGING = {

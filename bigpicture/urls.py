@@ -28,6 +28,7 @@ urlpatterns = [
     path("webdav/", include("access.webdav.urls")),
 
     # access layer: downloads
+    path("downloads/", include("access.download_urls")),
 
     path("", include("repository.urls")),
 ]

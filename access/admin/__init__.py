@@ -76,3 +76,6 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 # applications: workflows, forms, licenses, catalogue items, applications, entitlements, blacklist
 from access.admin import applications as applications_admin  # noqa: E402, F401
 from access.admin import identities  # noqa: E402,F401  (login: OIDC identities, inbound visas)
+
+# downloads: users' crypt4gh public keys
+from access.admin import keys as keys_admin  # noqa: E402, F401

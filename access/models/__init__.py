@@ -39,6 +39,9 @@ from access.models.groups import (
 
 # login (OIDC identities, visas)
 from access.models.identities import InboundVisa, OidcIdentity, VisaType
+
+# downloads (users' crypt4gh public keys)
+from access.models.keys import UserPublicKey
 from access.models.organisations import Membership, Organisation, User
 
 # pixel audit (tiles and frames)
@@ -63,3 +66,5 @@ __all__ += ["ExtensionRequest", "ExtensionStatus", "Group", "GroupKind", "GroupM
 __all__ += ["VisaSigningKey"]
 # pixel audit (tiles and frames)
 __all__ += ["PixelReadSession", "PixelReadVia"]
+# downloads: users' crypt4gh public keys
+__all__ += ["UserPublicKey"]
