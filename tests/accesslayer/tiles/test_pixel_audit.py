@@ -57,3 +57,9 @@ def test_reads_within_the_flush_interval_are_written_together(db, settings):
     session.refresh_from_db()
     assert session.read_count == 22
     assert AuditEvent.objects.filter(action=SESSION_START).count() == 1
+
+
+def test_stewards_see_the_sessions_in_the_admin(admin_client, db):
+    pixel_reads_record(user=UserFactory(), image_accession="BPIM0000000001", via="tile")
+    response = admin_client.get("/admin/access/pixelreadsession/")
+    assert response.status_code == 200 and b"BPIM0000000001" in response.content
