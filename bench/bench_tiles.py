@@ -46,26 +46,6 @@ GOAL_FOV_P95_MS = 30.0
 BROWSER_CONNECTIONS = 6
 
 
-def _fresh_database() -> str:
-    import psycopg2
-
-    current = os.environ["DATABASE_URL"]
-    if not current.startswith("postgres"):
-        raise RuntimeError("the tile benchmark needs PostgreSQL (DATABASE_URL), as production does")
-    server, name = current.rsplit("/", 1)
-    database = f"{name.split('?')[0]}_bench_tiles"
-    admin = psycopg2.connect(f"{server}/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        cursor.execute(f'CREATE DATABASE "{database}"')
-    admin.close()
-    url = f"{server}/{database}"
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True,
-                   env={**os.environ, "DATABASE_URL": url})
-    return url
-
-
 def _env(database_url: str, workdir: Path) -> dict[str, str]:
     from django.conf import settings
 
@@ -135,7 +115,7 @@ def run() -> Outcome:
     workdir = ROOT / "var" / "bench" / "tiles"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
-    env = _env(_fresh_database(), workdir)
+    env = _env(servers.fresh_database("tiles"), workdir)
     started = time.perf_counter()
     seed = _seed(env, workdir)
     seeding = time.perf_counter() - started

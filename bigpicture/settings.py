@@ -320,6 +320,11 @@ GA4GH_TRUSTED_SERVICE_USERS = env_list("GA4GH_TRUSTED_SERVICE_USERS", [])
 # --- Access layer: slide viewer and tiles ---
 # Tile and frame reads are audited in sessions: a read this long after the last one starts a new session.
 PIXEL_AUDIT_SESSION_GAP_SECONDS = env_int("PIXEL_AUDIT_SESSION_GAP_SECONDS", 300)
+# Each process writes an open session's count at most this often (a crashed process loses at most this much).
+PIXEL_AUDIT_FLUSH_SECONDS = env_int("PIXEL_AUDIT_FLUSH_SECONDS", 1)
+if not 0 <= PIXEL_AUDIT_FLUSH_SECONDS < PIXEL_AUDIT_SESSION_GAP_SECONDS:
+    raise EnvError("PIXEL_AUDIT_FLUSH_SECONDS: expected 0 up to PIXEL_AUDIT_SESSION_GAP_SECONDS, "
+                   f"got {PIXEL_AUDIT_FLUSH_SECONDS}")
 # Each process keeps an image's lookup (version, files) this long; a withdrawal takes effect within it.
 PIXEL_LOOKUP_CACHE_SECONDS = env_int("PIXEL_LOOKUP_CACHE_SECONDS", 10)
 if not 0 <= PIXEL_LOOKUP_CACHE_SECONDS <= 60:

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from access.admin import (
     groups,  # noqa: F401  (registers the group admin)
+    pixel_audit,  # noqa: F401  (tiles and frames: the pixel read sessions)
     visas,  # noqa: F401  (entitlements: the visa signing keys)
 )
 from access.models import ApiToken, Membership, Organisation, User

@@ -1,14 +1,20 @@
 """Audit of tile and frame reads, grouped into sessions so the log stays small and complete.
 
-`pixel_reads_record` runs on every tile, so its usual path is one UPDATE of the open session.
-A read more than PIXEL_AUDIT_SESSION_GAP_SECONDS after the session's last one starts a new
-session, written once to the hash-chained audit log ("pixels.session_start").
+`pixel_reads_record` runs on every tile, so it writes rarely: a read more than
+PIXEL_AUDIT_SESSION_GAP_SECONDS after the session's last one starts a new session, written at once
+(a PixelReadSession row and one "pixels.session_start" row in the hash-chained audit log); later reads
+extend it with one cheap UPDATE (last read, count), which each process makes at most once every
+PIXEL_AUDIT_FLUSH_SECONDS per session, adding the reads it counted in memory meanwhile. A process that
+dies loses at most that long of counts, never a session or its start.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
+from dataclasses import dataclass
 from datetime import timedelta
+from threading import Lock
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -19,6 +25,17 @@ from access.models import PixelReadSession, PixelReadVia
 from governance.services import audit_record
 
 SESSION_START = "pixels.session_start"
+_RECENT_MAX = 10_000
+
+
+@dataclass
+class _Recent:
+    written: float  # time.monotonic() of this process's last write to the session
+    pending: int = 0  # reads counted since, not yet written
+
+
+_recent: dict[tuple[int, str, str], _Recent] = {}
+_recent_lock = Lock()
 
 
 def pixel_reads_record(*, user, image_accession: str, via: str, count: int = 1) -> PixelReadSession | None:
@@ -27,6 +44,27 @@ def pixel_reads_record(*, user, image_accession: str, via: str, count: int = 1) 
     Returns the new session when one started, None when an open one was extended.
     """
     via = PixelReadVia(via).value
+    key = (user.pk, image_accession, via)
+    now = time.monotonic()
+    with _recent_lock:
+        recent = _recent.get(key)
+        if recent is not None and now - recent.written < settings.PIXEL_AUDIT_FLUSH_SECONDS:
+            recent.pending += count
+            return None
+        count += recent.pending if recent is not None else 0
+        if len(_recent) >= _RECENT_MAX:
+            _recent.clear()
+        _recent[key] = _Recent(written=now)
+    return _write(user=user, image_accession=image_accession, via=via, count=count)
+
+
+def pixel_audit_forget() -> None:
+    """Drops the reads counted in memory (tests)."""
+    with _recent_lock:
+        _recent.clear()
+
+
+def _write(*, user, image_accession: str, via: str, count: int) -> PixelReadSession | None:
     now = timezone.now()
     if _extend(user=user, image_accession=image_accession, via=via, count=count, now=now):
         return None
@@ -44,17 +82,9 @@ def pixel_reads_record(*, user, image_accession: str, via: str, count: int = 1) 
 
 def _extend(*, user, image_accession: str, via: str, count: int, now) -> bool:
     since = now - timedelta(seconds=settings.PIXEL_AUDIT_SESSION_GAP_SECONDS)
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            # Only in a transaction of its own, so a session's start (and anything else of the caller's)
-            # stays durable; a running count need not wait for a WAL flush on every tile: a crash may
-            # lose the last fraction of a second of counts.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        return bool(PixelReadSession.objects.filter(user=user, image_accession=image_accession, via=via,
-                                                    last_read_at__gte=since)
-                    .update(last_read_at=now, read_count=F("read_count") + count))
+    return bool(PixelReadSession.objects.filter(user=user, image_accession=image_accession, via=via,
+                                                last_read_at__gte=since)
+                .update(last_read_at=now, read_count=F("read_count") + count))
 
 
 def _lock(user_id: int, image_accession: str, via: str) -> None:

@@ -104,11 +104,17 @@ def tile_bytes(pixels: PixelImage, level: int, col: int, row: int) -> bytes:
     data = cache.get(key)
     if data is not None:
         return data
-    handle = slide_handles().get(pixels)
-    with handle.lock:
+    for attempt in (1, 2):
+        handle = slide_handles().get(pixels)
         zoom = _zoom_of(handle)
         zoom.check(level, col, row)
-        data = _read(handle, zoom.max_level - level, (col, row))
+        try:
+            data = _read(handle, zoom.max_level - level, (col, row))
+            break
+        except (ValueError, OSError):
+            if not handle.closed or attempt == 2:
+                raise
+            # Evicted while reading: the next get() opens the slide again.
     cache.put(key, data)
     return data
 

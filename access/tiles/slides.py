@@ -1,8 +1,9 @@
 """Warm handles to opened slides: a bounded LRU of WsiDicom objects (TILE_SLIDE_HANDLES per process).
 
 Opening a slide reads every instance's header, far more than a tile costs, so a slide stays open
-between requests. An evicted slide is closed with its archive streams. Each handle has a lock:
-a wsidicom reader seeks and reads one shared stream, so two threads must not read it at once.
+between requests. An evicted slide is closed with its archive streams. Threads share a handle:
+wsidicom's readers lock each seek-and-read of a frame, and decoding runs outside that lock.
+A read racing an eviction finds the handle closed and reopens it (`closed`).
 """
 
 from __future__ import annotations
@@ -20,12 +21,17 @@ from access.selectors.pixels import PixelImage, instance_open
 class OpenSlide:
     slide: WsiDicom
     streams: list
+    closed: bool = False
     lock: Lock = field(default_factory=Lock)
 
     def close(self) -> None:
-        self.slide.close()
-        for stream in self.streams:
-            stream.close()
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = True
+            self.slide.close()
+            for stream in self.streams:
+                stream.close()
 
 
 def slide_key(pixels: PixelImage) -> tuple:
@@ -55,8 +61,7 @@ class SlideHandles:
             self._open[key] = handle
             evicted = [self._open.popitem(last=False)[1] for _ in range(len(self._open) - self.max_open)]
         for old in evicted:
-            with old.lock:
-                old.close()
+            old.close()
         return handle
 
     def __len__(self) -> int:
@@ -67,8 +72,7 @@ class SlideHandles:
             handles = list(self._open.values())
             self._open.clear()
         for handle in handles:
-            with handle.lock:
-                handle.close()
+            handle.close()
 
 
 def _open(pixels: PixelImage) -> OpenSlide:

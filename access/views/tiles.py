@@ -27,9 +27,7 @@ VIEWER_OPEN = "pixels.viewer_open"
 def viewer(request, accession: str):
     pixels = image_for_pixels(request.user, accession)
     zoom = deep_zoom(pixels)
-    handle = slide_handles().get(pixels)
-    with handle.lock:
-        facts = viewer_facts(pixels, zoom, handle.slide)
+    facts = viewer_facts(pixels, zoom, slide_handles().get(pixels).slide)
     audit_record(actor=request.user, action=VIEWER_OPEN, target_type="repository.image", target_id=accession,
                  detail={"dataset": pixels.version.dataset.accession, "version": pixels.version.number})
     return render(request, "access/tiles/viewer.html", {

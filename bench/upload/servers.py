@@ -72,15 +72,15 @@ def wait_http(url: str, process: ManagedProcess, seconds: float = 60, headers: d
         time.sleep(0.2)
 
 
-def fresh_database() -> str:
-    """A new, migrated PostgreSQL database named after the run's own one."""
+def fresh_database(benchmark: str = "upload") -> str:
+    """A new, migrated PostgreSQL database named after the run's own one and the benchmark."""
     import psycopg2
 
     current = os.environ["DATABASE_URL"]
     if not current.startswith("postgres"):
-        raise RuntimeError("the upload benchmark needs PostgreSQL (DATABASE_URL), as production does")
+        raise RuntimeError(f"the {benchmark} benchmark needs PostgreSQL (DATABASE_URL), as production does")
     server, name = current.rsplit("/", 1)
-    database = f"{name.split('?')[0]}_bench_upload"
+    database = f"{name.split('?')[0]}_bench_{benchmark}"
     admin = psycopg2.connect(f"{server}/postgres")
     admin.autocommit = True
     with admin.cursor() as cursor:

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from access.applications.commands import application_command
 from access.models import Application
 from access.selectors.pixels import lookups_forget
+from access.services.pixel_audit import pixel_audit_forget
 from bigpicture.storage import storage_settings
 from repository.models import DatasetVersion, Image
 from repository.synthetic.bundles import BundleSpec, write_synthetic_bundle
@@ -32,12 +33,16 @@ INDIRECT_SPEC = BundleSpec(alias="viewer-indirect", title="Indirect slides", sho
 
 
 @pytest.fixture(autouse=True)
-def _fresh_caches():
+def _fresh_caches(settings):
+    # Every read written at once, so a test sees each count in the database.
+    settings.PIXEL_AUDIT_FLUSH_SECONDS = 0
     caches["default"].clear()
     lookups_forget()
+    pixel_audit_forget()
     yield
     caches["default"].clear()
     lookups_forget()
+    pixel_audit_forget()
 
 
 @pytest.fixture(scope="session")

@@ -42,3 +42,24 @@ def test_a_gap_another_image_or_another_path_starts_a_new_session(db, settings):
 def test_an_unknown_path_is_refused(db):
     with pytest.raises(ValueError):
         pixel_reads_record(user=UserFactory(), image_accession="BPIM0000000001", via="zip")
+
+
+def test_reads_within_the_flush_interval_are_written_together(db, settings):
+    settings.PIXEL_AUDIT_FLUSH_SECONDS = 60
+    user = UserFactory()
+    assert pixel_reads_record(user=user, image_accession="BPIM0000000001", via="tile") is not None
+    for _ in range(20):
+        assert pixel_reads_record(user=user, image_accession="BPIM0000000001", via="tile") is None
+    session = PixelReadSession.objects.get()
+    assert session.read_count == 1  # the 20 reads wait in this process's memory
+    settings.PIXEL_AUDIT_FLUSH_SECONDS = 0
+    pixel_reads_record(user=user, image_accession="BPIM0000000001", via="tile")
+    session.refresh_from_db()
+    assert session.read_count == 22
+    assert AuditEvent.objects.filter(action=SESSION_START).count() == 1
+
+
+def test_stewards_see_the_sessions_in_the_admin(admin_client, db):
+    pixel_reads_record(user=UserFactory(), image_accession="BPIM0000000001", via="tile")
+    response = admin_client.get("/admin/access/pixelreadsession/")
+    assert response.status_code == 200 and b"BPIM0000000001" in response.content

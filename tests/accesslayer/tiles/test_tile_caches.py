@@ -38,3 +38,20 @@ def test_tiles_fill_the_cache_up_to_its_bound_and_slides_close_on_eviction(setti
     assert len(slide_handles()) == 2
     assert all(stream.closed for stream in handle.streams)
     tiles_reset()
+
+
+def test_threads_share_one_open_slide(settings, entitled_user, wsi_image):
+    from concurrent.futures import ThreadPoolExecutor
+
+    settings.TILE_CACHE_BYTES = 0  # every tile read from the slide
+    tiles_reset()
+    pixels = image_for_pixels(entitled_user, wsi_image.accession)
+    one_by_one = {(level, col): tile_bytes(pixels, level, col, 0) for level in (10, 11) for col in range(4)}
+    keys = list(one_by_one) * 3
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda key: tile_bytes(pixels, key[0], key[1], 0), keys))
+    # Stored frames come back byte for byte; downscaled ones decode to the same size (JPEG may differ).
+    for key, data in zip(keys, together, strict=True):
+        assert data == one_by_one[key] if key[0] == 11 else len(data) > 0
+    assert len(slide_handles()) == 1
+    tiles_reset()
