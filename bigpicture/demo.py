@@ -175,15 +175,28 @@ def demo_submissions(*, base_url: str):
                                  signatory=User.objects.get(username="coordinator"))
 
 
-def demo_access_seed():
-    """Access applications (needs the demo datasets published): the researcher's approved application for
-    the breast biopsies and a pending one for the outside tool's breast dataset, in the steward's queue."""
-    from access.demo_applications import demo_applications_seed
+@dataclass(frozen=True)
+class DemoAccess:
+    applications: dict  # "approved" and "pending" Application
+    entitled: Dataset  # the dataset the researcher may view, mount and download
+    secret_key: Path  # the researcher's crypt4gh secret key, for decrypting downloads
 
-    return demo_applications_seed(
-        dataset_accession=Dataset.objects.get(alias=DEMO_DATASETS[0].alias).accession,
+
+def demo_access_seed() -> DemoAccess:
+    """Access applications (needs the demo datasets published): the researcher's approved application for
+    the breast biopsies and a pending one for the outside tool's breast dataset, in the steward's queue;
+    and the researcher's crypt4gh key pair, its public half registered for downloads."""
+    from access.demo_applications import demo_applications_seed
+    from access.demo_downloads import demo_download_key_seed
+
+    researcher = User.objects.get(username="researcher")
+    entitled = Dataset.objects.get(alias=DEMO_DATASETS[0].alias)
+    applications = demo_applications_seed(
+        dataset_accession=entitled.accession,
         pending_accession=Dataset.objects.get(alias=DEMO_OTHER_TOOL.alias).accession,
-        researcher=User.objects.get(username="researcher"), steward=User.objects.get(username="steward"))
+        researcher=researcher, steward=User.objects.get(username="steward"))
+    secret = demo_download_key_seed(user=researcher, folder=Path(settings.VAR_DIR) / "demo-crypt4gh")
+    return DemoAccess(applications=applications, entitled=entitled, secret_key=secret)
 
 
 def demo_public_exports_wait(*, timeout: float = 120.0) -> tuple[int, int]:

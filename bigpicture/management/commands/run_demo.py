@@ -27,7 +27,7 @@ from bigpicture.demo import (
 )
 from governance.tasks import audit_chain_verify
 from ingestion.demo import demo_clamd_start
-from repository.models import Dataset
+from repository.models import Dataset, Image
 
 
 class Command(BaseCommand):
@@ -52,11 +52,11 @@ class Command(BaseCommand):
             self.stdout.write("Sending the demo datasets through the pipeline (upload, scan, conversion to DICOM, "
                               "review, publication); this takes a minute or two ...")
             submissions = demo_submissions(base_url=f"http://{addr}")
-            applications = demo_access_seed()
+            access = demo_access_seed()
             exports = demo_public_exports_wait()
             self._announce(addr, accounts, exports)
             self._announce_submissions(addr, submissions)
-            self._announce_access(addr, applications)
+            self._announce_access(addr, access)
             for line in oidc.describe(f"http://{addr}"):
                 self.stdout.write(line)
             self._wait(children)
@@ -138,18 +138,28 @@ class Command(BaseCommand):
             out.write(f"  {account.role.label:<18} {account.username:<12} {account.password}")
         out.write("")
 
-    def _announce_access(self, addr: str, applications: dict) -> None:
+    def _announce_access(self, addr: str, access) -> None:
         out = self.stdout
         out.write("Access (REMS-like applications, entitlements, GA4GH visas):")
-        for name, application in applications.items():
+        for name, application in access.applications.items():
             out.write(f"  http://{addr}/account/applications/{application.pk}/  the researcher's {name} application "
                       f"({application.get_state_display().lower()})")
-        out.write(f"  http://{addr}/account/access/  as researcher: My access (entitlements and their end)")
+        out.write(f"  http://{addr}/account/access/  as researcher: My access (entitlements, their end, View slides)")
         out.write(f"  http://{addr}/api/v1/permissions/researcher  as researcher: the GA4GH passport (signed visas; "
                   f"keys at /.well-known/jwks.json)")
         out.write(f"  http://{addr}/account/applications/queue/  as steward: the DAC's queue (assign, approve, reject)")
         out.write(f"  http://{addr}/account/reports/  as steward: turnaround per DAC, open applications by age, CSV")
-        out.write("  As outsider: a landing page's 'Request access' opens the application form")
+        out.write("  As outsider: a landing page's 'Request access' opens the application form; slides stay closed")
+        dataset = access.entitled
+        version = dataset.latest_version
+        image = Image.objects.filter(version=version).order_by("alias").first()
+        if image is not None:
+            out.write(f"  http://{addr}/images/{image.accession}/view  as researcher: the slide viewer")
+        out.write(f"  http://{addr}/webdav/  as researcher: the datasets to mount (WebDAV, user researcher, an API "
+                  f"token as password)")
+        out.write(f"  http://{addr}/downloads/datasets/{dataset.accession}/v{version.number}/manifest.tsv  as "
+                  f"researcher: the download manifest (files crypt4gh-encrypted to the researcher's key)")
+        out.write(f"      decrypt with: crypt4gh decrypt --sk {access.secret_key} < FILE.c4gh > FILE")
         out.write("")
 
     def _wait(self, children: list[subprocess.Popen]) -> None:
