@@ -22,6 +22,7 @@ urlpatterns = [
     # access layer: viewer and tiles
 
     # access layer: DICOMweb
+    path("dicomweb/", include("access.dicomweb.urls")),
 
     # access layer: WebDAV
 

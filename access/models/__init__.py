@@ -63,3 +63,8 @@ __all__ += ["ExtensionRequest", "ExtensionStatus", "Group", "GroupKind", "GroupM
 __all__ += ["VisaSigningKey"]
 # pixel audit (tiles and frames)
 __all__ += ["PixelReadSession", "PixelReadVia"]
+
+# access layer: DICOMweb
+from access.models.dicomweb import DicomInstance  # noqa: E402
+
+__all__ += ["DicomInstance"]
