@@ -2,8 +2,10 @@
 
 # applications, groups
 import access.tasks.applications  # noqa: F401
+import access.tasks.groups  # noqa: F401
 
 # entitlements
+
 # access layer: DICOMweb
-import access.tasks.dicomweb  # noqa: F401,E402
-import access.tasks.groups  # noqa: F401
+# isort: split
+import access.tasks.dicomweb  # noqa: F401

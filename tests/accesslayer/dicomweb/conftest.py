@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from access.applications.commands import application_command
 from access.models import DicomInstance
 from access.services import token_create
+from tests.access.factories import UserFactory
 
 
 @pytest.fixture
@@ -32,3 +34,17 @@ def slide_uids(indexed) -> tuple[str, str]:
     """(study, series) of the first image's slide."""
     row = DicomInstance.objects.filter(version=indexed, flavor="VOLUME").order_by("image__alias", "pk").first()
     return row.study_uid, row.series_uid
+
+
+def entitle(dataset, user):
+    """An application for `dataset` by `user`, approved through the command engine; returns it and
+    its handler (who may revoke it)."""
+    item = dataset.catalogue_items.get(ended_at__isnull=True)
+    handler = UserFactory()
+    item.workflow.handlers.add(handler)
+    application = application_command(application=None, command="create", actor=user,
+                                      catalogue_items=[item.pk]).application
+    for command, actor in (("submit", user), ("approve", handler)):  # the imported item has no licenses
+        application_command(application=application, command=command, actor=actor)
+    application.refresh_from_db()
+    return application, handler
