@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 
 PIXEL_DATA = 0x7FE00010
 ITEM, SEQUENCE_END = 0xFFFEE000, 0xFFFEE0DD
-BULK_DATA_THRESHOLD = 1024  # larger binary values are BulkDataURIs in the metadata
+# Binary values longer than this in base64 (384 bytes) are BulkDataURIs in the metadata (ICC profiles).
+BULK_DATA_THRESHOLD = 512
 AVAILABLE_TRANSFER_SYNTAX = "00083002"
 STUDY_KEYWORDS = ("StudyInstanceUID", "StudyDate", "StudyTime", "AccessionNumber", "ReferringPhysicianName",
                   "PatientName", "PatientID", "PatientBirthDate", "PatientSex", "StudyID", "StudyDescription")
@@ -148,9 +149,9 @@ def metadata_json(dataset: PydicomDataset, transfer_syntax: str, *, bulk_base: s
 def bulk_value(dataset: PydicomDataset, key: str) -> bytes | None:
     """The binary value of `dataset` (at any depth) whose bulk key is `key`."""
     for element in dataset.iterall():
-        if element.VR in ("OB", "OD", "OF", "OL", "OV", "OW", "UN") and element.value is not None:
+        if element.VR in ("OB", "OD", "OF", "OL", "OV", "OW", "UN") and element.value:
             value = bytes(element.value)
-            if len(value) > BULK_DATA_THRESHOLD and bulk_key(value) == key:
+            if bulk_key(value) == key:
                 return value
     return None
 
