@@ -202,5 +202,6 @@ def version_dicom_index(*, version: m.DatasetVersion) -> int:
         instances.append(_instance(version, image_file, header))
     with transaction.atomic():
         DicomInstance.objects.filter(version=version).delete()
-        DicomInstance.objects.bulk_create(instances, ignore_conflicts=True)  # one SOP instance, two files
-    return len(instances)
+        # Two images with the same file (one SOP instance) are indexed once.
+        DicomInstance.objects.bulk_create(instances, ignore_conflicts=True)
+    return DicomInstance.objects.filter(version=version).count()
