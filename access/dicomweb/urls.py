@@ -5,24 +5,20 @@ from django.urls import path, register_converter
 from access.views import dicomweb as views
 
 
-class UidConverter:
+class _Text:
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class UidConverter(_Text):
     regex = r"[0-9.]{1,64}"
 
-    def to_python(self, value: str) -> str:
-        return value
 
-    def to_url(self, value: str) -> str:
-        return value
-
-
-class FrameListConverter:
+class FrameListConverter(_Text):
     regex = r"[0-9]+(?:,[0-9]+)*"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
 
 
 register_converter(UidConverter, "uid")
