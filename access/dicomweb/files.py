@@ -19,6 +19,7 @@ class _S3RangeReader(io.RawIOBase):
         self._client = storage.connection.meta.client
         self._bucket = storage.bucket_name
         self._key = _s3_key(storage, name)
+        self.name = name  # pydicom names the file it reads
         self._size = self._client.head_object(Bucket=self._bucket, Key=self._key)["ContentLength"]
         self._position = 0
 

@@ -83,15 +83,20 @@ def header_read(handle) -> Header:
     return Header(dataset=dataset, transfer_syntax=syntax, frame_ranges=ranges)
 
 
+def _item_header(handle) -> tuple[int, int]:
+    """(tag, length) of the item header at the handle's position."""
+    header = handle.read(8)
+    if len(header) < 8:
+        raise NotIndexable("the pixel data is cut short")
+    group, element, length = struct.unpack("<HHI", header)
+    return group << 16 | element, length
+
+
 def _items(handle) -> list[tuple[int, int]]:
-    """(offset of the item header, value length) of each item of encapsulated pixel data."""
+    """(offset of the item header, value length) of each item from the handle's position to the end."""
     items = []
     while True:
-        header = handle.read(8)
-        if len(header) < 8:
-            raise NotIndexable("the pixel data is cut short")
-        group, element, length = struct.unpack("<HHI", header)
-        tag = group << 16 | element
+        tag, length = _item_header(handle)
         if tag == SEQUENCE_END:
             return items
         if tag != ITEM:
@@ -101,27 +106,41 @@ def _items(handle) -> list[tuple[int, int]]:
 
 
 def _encapsulated_ranges(handle, frames: int, dataset: PydicomDataset) -> np.ndarray:
-    """Each frame's span of fragment items (headers included), grouped by the offset tables."""
-    basic, *fragments = _items(handle)
+    """Each frame's span of fragment items (headers included).
+
+    With an offset table (extended or basic), only the last frame's items are walked, so indexing
+    reads a few blocks of a large file; without one, every item header is read.
+    """
+    tag, table_length = _item_header(handle)
+    if tag != ITEM:
+        raise NotIndexable("the pixel data has no basic offset table item")
+    table = handle.read(table_length)
+    first = handle.tell()
+    if "ExtendedOffsetTable" in dataset:
+        offsets = np.frombuffer(dataset.ExtendedOffsetTable, dtype="<u8").tolist()
+    elif table_length:
+        offsets = list(struct.unpack(f"<{table_length // 4}I", table))
+    else:
+        offsets = []
+    if offsets:
+        if len(offsets) != frames:
+            raise NotIndexable(f"the offset table lists {len(offsets)} frames, not {frames}")
+        starts = [first + offset for offset in offsets]
+        handle.seek(starts[-1])
+        last = _items(handle)
+        if not last:
+            raise NotIndexable("the last frame has no fragments")
+        end = last[-1][0] + 8 + last[-1][1]
+        return np.array(list(zip(starts, [*starts[1:], end], strict=True)), dtype=np.int64)
+    fragments = _items(handle)
     if not fragments:
         raise NotIndexable("the pixel data has no fragments")
-    first = fragments[0][0]
     ends = [offset + 8 + length for offset, length in fragments]
     if len(fragments) == frames:
         return np.array([[offset, end] for (offset, _), end in zip(fragments, ends, strict=True)], dtype=np.int64)
     if frames == 1:
-        return np.array([[first, ends[-1]]], dtype=np.int64)
-    if "ExtendedOffsetTable" in dataset:
-        starts = [first + o for o in np.frombuffer(dataset.ExtendedOffsetTable, dtype="<u8").tolist()]
-    elif basic[1]:
-        handle.seek(basic[0] + 8)
-        starts = [first + o for o in struct.unpack(f"<{basic[1] // 4}I", handle.read(basic[1]))]
-    else:
-        raise NotIndexable("frames span several fragments and there is no offset table")
-    if len(starts) != frames:
-        raise NotIndexable(f"the offset table lists {len(starts)} frames, not {frames}")
-    return np.array([[start, end] for start, end in zip(starts, [*starts[1:], ends[-1]], strict=True)],
-                    dtype=np.int64)
+        return np.array([[fragments[0][0], ends[-1]]], dtype=np.int64)
+    raise NotIndexable("frames span several fragments and there is no offset table")
 
 
 def frame_bytes(span: bytes, *, encapsulated: bool) -> bytes:
