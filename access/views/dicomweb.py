@@ -213,7 +213,7 @@ def frame_rendered(request, user, study, series, instance, numbers):
 
 
 def _instance_rendered(request, user, row: DicomInstance, *, size: int | None, action: str) -> HttpResponse:
-    image_for_pixels(user, row.image.accession)
+    """The whole instance rendered; the caller has asked image_for_pixels."""
     audit_record(actor=user, action=action, target_type="repository.image", target_id=row.image.accession,
                  detail={"instance": row.sop_uid})
     return _rendered(request, lambda: instance_image(row), size=size)
@@ -238,8 +238,9 @@ def series_thumbnail(request, user, study, series=None):
     if series:
         rows = rows.filter(series_uid=series)
     row = (rows.select_related("image", "image_file")
-           .order_by("-flavor", "series_uid", "number_of_frames").first())  # THUMBNAIL sorts after VOLUME
+           .order_by("flavor", "series_uid", "number_of_frames").first())  # THUMBNAIL sorts before VOLUME
     if row is None:
         raise Http404("No such study or series that you may see.")
+    image_for_pixels(user, row.image.accession)
     return _instance_rendered(request, user, row, size=THUMBNAIL_SIZE, action="dicomweb.thumbnail")
 

@@ -10,6 +10,7 @@ from pydicom.encaps import generate_frames
 
 from access.dicomweb.files import stored_open
 from access.models import DicomInstance
+from governance.models import AuditEvent
 from tests.accesslayer.dicomweb.conftest import bearer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -109,6 +110,9 @@ def test_rendered_and_thumbnails(client, indexed, headers):
     series = f"/dicomweb/studies/{thumbnail_row.study_uid}/series/{thumbnail_row.series_uid}"
     response = client.get(f"{series}/thumbnail?viewport=64,64", headers={**headers, "Accept": "image/jpeg"})
     assert response.status_code == 200 and max(PILImage.open(io.BytesIO(response.content)).size) == 64
+    # the series' THUMBNAIL instance is the one shrunk, and the read is audited
+    assert AuditEvent.objects.filter(action="dicomweb.thumbnail").latest("sequence").detail == {
+        "instance": thumbnail_row.sop_uid}
     volume = DicomInstance.objects.filter(series_uid=thumbnail_row.series_uid, flavor="VOLUME").order_by(
         "number_of_frames").first()
     response = client.get(f"{_base(volume)}/frames/1/rendered", headers={**headers, "Accept": "image/jpeg"})
