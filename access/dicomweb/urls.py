@@ -45,4 +45,5 @@ urlpatterns = [
     path(f"{I}/bulkdata/<str:key>", views.bulkdata, name="bulkdata"),
     path(f"{SE}/thumbnail", views.series_thumbnail, name="series_thumbnail"),
     path(f"{S}/thumbnail", views.series_thumbnail, name="study_thumbnail"),
+    path("viewer/<str:accession>", views.viewer, name="viewer"),  # a page, not DICOMweb
 ]

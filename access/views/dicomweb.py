@@ -11,7 +11,9 @@ from __future__ import annotations
 import functools
 import json
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from access.dicomweb import qido
@@ -244,3 +246,16 @@ def series_thumbnail(request, user, study, series=None):
     image_for_pixels(user, row.image.accession)
     return _instance_rendered(request, user, row, size=THUMBNAIL_SIZE, action="dicomweb.thumbnail")
 
+
+
+@login_required
+def viewer(request, accession: str):
+    """A second slide viewer: dicom-microscopy-viewer (Slim's engine) reading /dicomweb/ with the session."""
+    found = image_for_pixels(request.user, accession)
+    row = (published_instances().filter(image=found.image, flavor="VOLUME").order_by("pk")
+           .values("study_uid", "series_uid").first())
+    if row is None:
+        raise Http404("This image has no DICOM pyramid to show.")
+    return render(request, "access/dicomweb/viewer.html", {
+        "image": found.image, "version": found.version, "study_uid": row["study_uid"],
+        "series_uid": row["series_uid"], "dicomweb_url": _base(request).rstrip("/")})
