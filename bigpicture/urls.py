@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("access.viewer_urls")),
 
     # access layer: DICOMweb
+    path("dicomweb/", include("access.dicomweb.urls")),
 
     # access layer: WebDAV
     path("webdav/", include("access.webdav.urls")),

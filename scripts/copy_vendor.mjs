@@ -27,6 +27,16 @@ const bundles = {
     ["openseadragon/build/openseadragon/images", "images"],
     ["openseadragon/LICENSE.txt", "LICENSE.txt"],
   ],
+  // The DICOMweb slide viewer: its bundle loads its worker and codecs (wasm) from its own folder.
+  "dicom-microscopy-viewer": [
+    ["dicom-microscopy-viewer/dist", "dist"],
+    ["dicom-microscopy-viewer/LICENSE", "LICENSE"],
+  ],
+  "dicomweb-client": [
+    ["dicomweb-client/build/dicomweb-client.js", "dicomweb-client.js"],
+    ["dicomweb-client/build/dicomweb-client.js.map", "dicomweb-client.js.map"],
+    ["dicomweb-client/LICENSE", "LICENSE"],
+  ],
 };
 
 let missing = 0;

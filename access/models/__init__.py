@@ -68,3 +68,8 @@ __all__ += ["VisaSigningKey"]
 __all__ += ["PixelReadSession", "PixelReadVia"]
 # downloads: users' crypt4gh public keys
 __all__ += ["UserPublicKey"]
+
+# access layer: DICOMweb
+from access.models.dicomweb import DicomInstance  # noqa: E402
+
+__all__ += ["DicomInstance"]

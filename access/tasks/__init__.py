@@ -5,3 +5,7 @@ import access.tasks.applications  # noqa: F401
 import access.tasks.groups  # noqa: F401
 
 # entitlements
+
+# access layer: DICOMweb
+# isort: split
+import access.tasks.dicomweb  # noqa: F401

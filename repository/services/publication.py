@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from access.services.catalogue import catalogue_item_publish
 from access.services.groups import data_managers_perun_group_adopt
+from access.tasks.dicomweb import dicomweb_index_build
 from metaflex.profile import find_attributes
 from metaflex.types import attributes_from_json
 from repository import models as m
@@ -83,4 +84,5 @@ def version_publish(*, version: m.DatasetVersion, collector: SummaryCollector, c
             data_managers_perun_group_adopt(organisation=organisation, perun_group=perun_group, actor=actor)
     catalogue_item_publish(version=version, actor=version.published_by)
     public_export_build.dispatch(version.pk)
+    dicomweb_index_build.dispatch(version.pk)  # access layer: DICOMweb
     return version
