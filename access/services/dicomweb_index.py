@@ -69,7 +69,10 @@ def header_read(handle) -> Header:
     syntax = dataset.file_meta.TransferSyntaxUID
     frames = int(dataset.get("NumberOfFrames") or 1)
     pixel_start = handle.tell()
-    tag_group, tag_element = struct.unpack("<HH", handle.read(4))
+    tag = handle.read(4)
+    if len(tag) < 4:
+        raise NotIndexable("the file has no pixel data")
+    tag_group, tag_element = struct.unpack("<HH", tag)
     if (tag_group << 16 | tag_element) != PIXEL_DATA:
         raise NotIndexable("the file has no pixel data")
     if syntax.is_encapsulated:

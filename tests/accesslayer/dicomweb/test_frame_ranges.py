@@ -58,3 +58,10 @@ def test_several_fragments_without_a_table_cannot_be_indexed():
     frames = [frame + frame[::-1] for frame in FRAMES]
     with pytest.raises(NotIndexable):
         header_read(io.BytesIO(_file(encapsulate(frames, fragments_per_frame=2, has_bot=False))))
+
+
+def test_a_file_that_ends_before_any_pixel_data_cannot_be_indexed():
+    data = _file(encapsulate(FRAMES, has_bot=True))
+    end_of_header = data.index(b"\xe0\x7f\x10\x00")  # the Pixel Data tag, (7FE0,0010) little endian
+    with pytest.raises(NotIndexable, match="no pixel data"):
+        header_read(io.BytesIO(data[:end_of_header]))
