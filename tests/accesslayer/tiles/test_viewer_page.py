@@ -27,6 +27,7 @@ def test_the_page_shows_metadata_scale_and_case_navigation(client, entitled_user
     sibling = Image.objects.get(version=wsi_version, alias="image-1-2")
     assert case_links == [f"/images/{sibling.accession}/view"]
     assert page.xpath("//ol[@class='case-slides']//*[@aria-current='page']/text()") == ["image-1"]
+    assert f"/dicomweb/viewer/{image.accession}" in page.xpath("//a/@href")  # the second viewer
     event = AuditEvent.objects.get(action="pixels.viewer_open")
     assert event.target_id == image.accession and event.actor_id == entitled_user.pk
 
