@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Min, QuerySet
 
 from access.models import DicomInstance
@@ -31,17 +30,22 @@ def _metadata_of(pks: list[int]) -> dict[int, dict]:
 
 
 def studies_search(instances: QuerySet[DicomInstance], query: Query) -> list[dict]:
-    groups = list(instances.filter(query.filters).values("study_uid").annotate(
-        first=Min("pk"), series=Count("series_uid", distinct=True), count=Count("pk"),
-        modalities=ArrayAgg("modality", distinct=True)).order_by("study_uid")
+    matching = instances.filter(query.filters)
+    groups = list(matching.values("study_uid").annotate(
+        first=Min("pk"), series=Count("series_uid", distinct=True), count=Count("pk")).order_by("study_uid")
         [query.offset:query.offset + query.limit])
+    # Modalities in Study per study of this page (a second query: SQLite has no array aggregate).
+    modalities: dict[str, set[str]] = {}
+    for study_uid, modality in (matching.filter(study_uid__in=[g["study_uid"] for g in groups])
+                                .values_list("study_uid", "modality").distinct()):
+        modalities.setdefault(study_uid, set()).add(modality)
     fields = dict(DicomInstance.objects.filter(pk__in=[g["first"] for g in groups])
                   .values_list("pk", "study_fields"))
     extra = _metadata_of([g["first"] for g in groups]) if query.include else {}
     results = []
     for group in groups:
         result = {**_included(extra.get(group["first"], {}), query), **fields[group["first"]]}
-        result["00080061"] = {"vr": "CS", "Value": [m for m in group["modalities"] if m]}
+        result["00080061"] = {"vr": "CS", "Value": sorted(m for m in modalities.get(group["study_uid"], ()) if m)}
         result["00201206"] = _us(group["series"])
         result["00201208"] = _us(group["count"])
         results.append(result)
