@@ -155,6 +155,8 @@ class Command(BaseCommand):
         image = Image.objects.filter(version=version).order_by("alias").first()
         if image is not None:
             out.write(f"  http://{addr}/images/{image.accession}/view  as researcher: the slide viewer")
+            out.write(f"  http://{addr}/dicomweb/viewer/{image.accession}  as researcher: the same slide in "
+                      f"dicom-microscopy-viewer, through DICOMweb at http://{addr}/dicomweb/")
         out.write(f"  http://{addr}/webdav/  as researcher: the datasets to mount (WebDAV, user researcher, an API "
                   f"token as password)")
         out.write(f"  http://{addr}/downloads/datasets/{dataset.accession}/v{version.number}/manifest.tsv  as "
