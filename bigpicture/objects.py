@@ -111,6 +111,50 @@ def object_reader(storage: Storage, name: str) -> io.BufferedReader:
     return io.BufferedReader(_ChunkReader(object_chunks(storage, name)), buffer_size=CHUNK)
 
 
+class _S3RangeReader(io.RawIOBase):
+    """A read-only, seekable file over one S3 object: each read is one ranged GET."""
+
+    def __init__(self, storage: S3Storage, name: str):
+        self._client = storage.connection.meta.client
+        self._bucket = storage.bucket_name
+        self._key = _s3_key(storage, name)
+        self.name = name  # pydicom and wsidicom name the file they read
+        self._size = self._client.head_object(Bucket=self._bucket, Key=self._key)["ContentLength"]
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}[whence]
+        self._position = max(0, base + offset)
+        return self._position
+
+    def readinto(self, buffer) -> int:
+        if self._position >= self._size or not len(buffer):
+            return 0
+        end = min(self._size, self._position + len(buffer)) - 1
+        body = self._client.get_object(Bucket=self._bucket, Key=self._key,
+                                       Range=f"bytes={self._position}-{end}")["Body"].read()
+        buffer[:len(body)] = body
+        self._position += len(body)
+        return len(body)
+
+
+def object_open_seekable(storage: Storage, name: str, *, buffer_size: int = 256 * 1024) -> io.BufferedReader:
+    """An object opened for seeking and reading, so a header or a frame costs a ranged read, never the
+    whole object (S3File would download it all first)."""
+    if isinstance(storage, S3Storage):
+        return io.BufferedReader(_S3RangeReader(storage, name), buffer_size=buffer_size)
+    return open(storage.path(name), "rb", buffering=buffer_size)  # noqa: SIM115 (the caller closes it)
+
+
 def object_list(storage: Storage, folder: str) -> Iterator[tuple[str, datetime]]:
     """(name, last modified) of each object directly in `folder`, hidden partial files included."""
     if isinstance(storage, S3Storage):

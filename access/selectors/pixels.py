@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from access.selectors.permissions import can_access_pixels
+from bigpicture.objects import object_open_seekable
 from bigpicture.storage import storage_for
 from repository.models import AccessType, DatasetStatus, DatasetVersion, Image, ImageFile
 from repository.selectors.visibility import VISIBLE_STATUSES, visible_version
@@ -80,8 +81,9 @@ def viewable_images(user, version: DatasetVersion, *, limit: int = 50) -> list[I
 
 
 def instance_open(file: ImageFile) -> BinaryIO:
-    """The stored bytes of one image file (a DICOM instance), opened for reading, seekable."""
-    return storage_for(ARCHIVE_AREA).open(file.storage_name, "rb")
+    """The stored bytes of one image file (a DICOM instance), opened for reading, seekable; on S3 each
+    read is a ranged GET."""
+    return object_open_seekable(storage_for(ARCHIVE_AREA), file.storage_name)
 
 
 def hidden_from_users(version: DatasetVersion) -> bool:
