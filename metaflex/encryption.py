@@ -67,7 +67,7 @@ def public_key_pem(secret_key: bytes) -> str:
             + "\n-----END CRYPT4GH PUBLIC KEY-----\n")
 
 
-class _HashingFile:
+class HashingFile:
     """The ciphertext file, hashed as the header parser and the segment loop read it."""
 
     def __init__(self, handle) -> None:
@@ -101,7 +101,7 @@ class Crypt4GHReader(io.RawIOBase):
         self._checksum = checksum
         self._plain_checksum = plain_checksum
         self._plain_sha256 = hashlib.sha256()
-        self._file: _HashingFile | None = None
+        self._file: HashingFile | None = None
         self._keys: list[bytes] = []
         self._segment = memoryview(b"")
         self._plain = bytearray(CIPHER_SEGMENT_SIZE)
@@ -112,7 +112,7 @@ class Crypt4GHReader(io.RawIOBase):
         return True
 
     def _start(self) -> None:
-        self._file = _HashingFile(open(self.path, "rb"))
+        self._file = HashingFile(open(self.path, "rb"))
         self._keys = session_keys(self._file, self._secret_key, self.path.name)
 
     def _next_segment(self) -> None:

@@ -20,8 +20,7 @@ from crypt4gh.lib import decrypt_block
 
 from bigpicture.objects import CHUNK, object_reader
 from bigpicture.storage import storage_for
-from metaflex.encryption import MAGIC, session_keys
-from metaflex.encryption import _HashingFile as HashingFile
+from metaflex.encryption import MAGIC, HashingFile, session_keys
 
 KEY_BYTES = 32
 # magic, version, packet count; then per recipient: length, method, writer key, nonce, packet, MAC.
