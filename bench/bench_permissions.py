@@ -6,7 +6,8 @@ generations; an uncached call follows a bump of the user's generation (not timed
 recomputes from the database (roles, data-manager groups, blacklist, catalogue item,
 entitlement) and stores the answer again. The uncached call is the baseline of the same run.
 Measured with the local-memory cache and, when Redis answers, with Redis (as in production with
-CACHE_URL). Everything is written inside one transaction that is rolled back at the end.
+CACHE_URL), each alone (PERMISSION_LOCAL_SECONDS=0), and then with this process's recent answers in
+front of the shared cache, as production has them. Everything is written inside one transaction that is rolled back at the end.
 BENCH_PERMISSIONS_CALLS sets the calls per kind (default 2000).
 """
 
@@ -82,15 +83,19 @@ def _rows(label: str, cached: list[float], uncached: list[float]) -> list[Result
 
 def run() -> Outcome:
     call_command("migrate", verbosity=0)
-    caches_measured = {"local memory": _LOCMEM}
+    # label -> (the shared cache, PERMISSION_LOCAL_SECONDS): the shared caches alone, then the
+    # production setup, this process's recent answers in front of the shared cache.
+    caches_measured = {"local memory": (_LOCMEM, 0)}
+    shared = _LOCMEM
     if settings.CELERY_BROKER_URL.startswith("redis"):  # bench.services picked Redis
-        caches_measured["Redis"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                    "LOCATION": settings.CELERY_BROKER_URL}
+        shared = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": settings.CELERY_BROKER_URL}
+        caches_measured["Redis"] = (shared, 0)
+    caches_measured["this process's recent answers"] = (shared, 5)
     results = []
     with transaction.atomic():
         version, researcher, stranger = _fixture()
-        for label, cache in caches_measured.items():
-            with override_settings(CACHES={"default": cache}):
+        for label, (cache, local_seconds) in caches_measured.items():
+            with override_settings(CACHES={"default": cache}, PERMISSION_LOCAL_SECONDS=local_seconds):
                 _measure(version, [researcher, stranger])  # warm-up: connections, query plans
                 results += _rows(label, *_measure(version, [researcher, stranger]))
         transaction.set_rollback(True)

@@ -7,9 +7,10 @@ settings (deploy/gunicorn.conf.py: gthread, 4 threads) and 2 workers, on loopbac
 permission cache. Every tile request goes through the session, `image_for_pixels` (the permission
 function), the tile cache or the slide, and `pixel_reads_record` (the audit session UPDATE).
 
-- tiles/s and p50/p99 latency with 1, 8 and 32 closed-loop keep-alive clients (each with one of the
-  users' sessions), over every tile of the base level, the (downscaled) next level and the stored
-  1/4 level, in a shuffled order: after the first pass, tiles come mostly from the tile cache;
+- tiles/s and p50/p99 latency with 1, 8 and 32 closed-loop keep-alive clients (wrk, bench/tiles/wrk.py;
+  each request with the next user's session), over every tile of the base level, the (downscaled)
+  next level and the stored 1/4 level, in a shuffled order: after the first pass, tiles come mostly
+  from the tile cache;
 - a field of view of 16 tiles (4 x 4 at the base level) fetched over 6 connections as a browser does,
   p95 of the time for all 16: "cold" (tiles never read before: each is a stored frame read from the
   archive file) before the load phases and "warm" after;
@@ -23,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import runpy
 import shutil
 import subprocess
 import sys
@@ -32,7 +34,7 @@ from pathlib import Path
 from bench.core import Goal, Outcome, Result
 from bench.processes import ROOT
 from bench.stats import summarize
-from bench.tiles import load
+from bench.tiles import load, wrk
 from bench.tiles.urls import BARE_PATH
 from bench.upload import servers
 
@@ -81,16 +83,6 @@ def _tile_paths(seed: dict) -> tuple[list[str], list[list[str]]]:
     return paths, views
 
 
-def _cycler(paths: list[str]):
-    position = [0]
-
-    def next_path() -> str:
-        position[0] = (position[0] + 1) % len(paths)
-        return paths[position[0]]
-
-    return next_path
-
-
 def _raw_wsidicom(seed: dict) -> float:
     """Frames per second read by wsidicom in this process, every base-level frame in turn."""
     from wsidicom import WsiDicom
@@ -112,6 +104,8 @@ def _raw_wsidicom(seed: dict) -> float:
 
 
 def run() -> Outcome:
+    if not wrk.available():
+        raise RuntimeError("wrk is missing: `make install` (scripts/system_deps.sh) installs Debian's package")
     workdir = ROOT / "var" / "bench" / "tiles"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
@@ -129,35 +123,35 @@ def run() -> Outcome:
         servers.wait_http(f"http://127.0.0.1:{port}{BARE_PATH}", portal)
         cookies = seed["cookies"]
         # Both workers open the slide (the warm handles) before anything is timed.
-        load.closed_loop("127.0.0.1", port, lambda: f"/images/{seed['accession']}/slide.dzi", cookies, 8, 1.0)
+        wrk.closed_loop(port, [f"/images/{seed['accession']}/slide.dzi"], cookies, 8, 1.0)
         cold = load.fields_of_view("127.0.0.1", port, views[:12], cookies[0], BROWSER_CONNECTIONS)
         bare, tiles = {}, {}
         for clients in CONCURRENCY:
-            load.closed_loop("127.0.0.1", port, lambda: BARE_PATH, [None], clients, 1.0)  # warm-up
-            bare[clients] = load.closed_loop("127.0.0.1", port, lambda: BARE_PATH, [None], clients, SECONDS)
-            tiles[clients] = load.closed_loop("127.0.0.1", port, _cycler(paths), cookies, clients, SECONDS)
-            print(f"tiles: {clients} clients: bare {bare[clients].rate:.0f}/s, tiles {tiles[clients].rate:.0f}/s "
-                  f"{tiles[clients].statuses}")
+            wrk.closed_loop(port, [BARE_PATH], [], clients, 1.0)  # warm-up
+            bare[clients] = wrk.closed_loop(port, [BARE_PATH], [], clients, SECONDS)
+            tiles[clients] = wrk.closed_loop(port, paths, cookies, clients, SECONDS)
+            print(f"tiles: {clients} clients: bare {bare[clients].rate:.0f}/s, tiles {tiles[clients].rate:.0f}/s, "
+                  f"p99 {bare[clients].p99_ms:.1f} / {tiles[clients].p99_ms:.1f} ms")
         warm = load.fields_of_view("127.0.0.1", port, views[12:] + views[:12], cookies[0], BROWSER_CONNECTIONS)
     after = os.getloadavg()
     raw = _raw_wsidicom(seed)
     print(f"tiles: raw wsidicom {raw:.0f} frames/s")
-    for clients, run_ in tiles.items():
-        if set(run_.statuses) != {200}:
-            raise RuntimeError(f"tile requests at {clients} clients answered {run_.statuses}")
+    for clients, run_ in (*bare.items(), *tiles.items()):
+        if run_.bad_status or not run_.requests:
+            raise RuntimeError(f"{run_.bad_status} of {run_.requests} requests at {clients} clients were refused")
     return _outcome(bare, tiles, cold, warm, raw, seed, seeding, before, after)
 
 
 def _outcome(bare, tiles, cold, warm, raw, seed, seeding, before, after) -> Outcome:
     results = []
     for clients in CONCURRENCY:
-        b, t = summarize(bare[clients].latencies_ms), summarize(tiles[clients].latencies_ms)
+        b, t = bare[clients], tiles[clients]
         p99_goal = Goal(f"p99 < {GOAL_P99_MS:g} ms", "<", GOAL_P99_MS) if clients == 8 else None
         results += [
             Result(f"tiles/s, {clients} client(s) (baseline: bare 20 KB view)", tiles[clients].rate, "req/s",
                    bare[clients].rate),
-            Result(f"tile p50, {clients} client(s)", t["p50"], "ms", b["p50"]),
-            Result(f"tile p99, {clients} client(s)", t["p99"], "ms", b["p99"], p99_goal),
+            Result(f"tile p50, {clients} client(s)", t.p50_ms, "ms", b.p50_ms),
+            Result(f"tile p99, {clients} client(s)", t.p99_ms, "ms", b.p99_ms, p99_goal),
         ]
     results.append(Result("tiles/s ÷ bare view req/s, 8 clients", tiles[8].rate / bare[8].rate, "×", None,
                           Goal(f">= {GOAL_RATIO:g}", ">=", GOAL_RATIO)))
@@ -173,14 +167,18 @@ def _outcome(bare, tiles, cold, warm, raw, seed, seeding, before, after) -> Outc
         Result("raw wsidicom read_encoded_tile, in-process", raw, "frames/s"),
         Result("seeding time (synthetic slide, import, applications)", seeding, "s"),
     ]
-    reconnects = sum(run_.reconnects for run_ in (*bare.values(), *tiles.values()))
+    errors = sum(run_.socket_errors for run_ in (*bare.values(), *tiles.values()))
+    gunicorn = runpy.run_path(str(servers.GUNICORN_CONFIG))
     notes = (f"One {seed['width']} x {seed['height']} synthetic DICOM WSI, {USERS} entitled users, gunicorn "
-             f"(deploy/gunicorn.conf.py, gthread 4 threads, max_requests 2000) with {WORKERS} workers on loopback, "
-             f"DEBUG=0, PostgreSQL sessions, Redis permission cache. Each phase {SECONDS:g} s of closed-loop "
-             "keep-alive clients (bench/tiles/load.py, asyncio on raw sockets, in the benchmark's process); "
-             f"{reconnects} reconnect(s) after worker recycling were not counted. Fields of view: 4 x 4 "
-             f"base-level tiles over {BROWSER_CONNECTIONS} connections; cold = {len(cold)} views read first, "
-             f"warm = {len(warm)} views after the load phases. Clients and servers share this 2-core machine with "
-             f"other work: load average {before[0]:.2f} {before[1]:.2f} {before[2]:.2f} before, "
-             f"{after[0]:.2f} {after[1]:.2f} {after[2]:.2f} after.")
+             f"(deploy/gunicorn.conf.py: {gunicorn['worker_class']}, {gunicorn['threads']} threads, max_requests "
+             f"{gunicorn['max_requests']:,}) with {WORKERS} workers on loopback, DEBUG=0, PostgreSQL sessions, "
+             f"Redis permission cache. Each phase {SECONDS:g} s of closed-loop keep-alive clients (wrk, "
+             "bench/tiles/wrk.py), each request with the next user's session cookie and the next path of "
+             "the shuffled tiles of the three finest levels (base, downscaled 1/2, stored 1/4); "
+             f"{errors} socket error(s) (recycled workers' connections). Fields of view: 4 x 4 "
+             f"base-level tiles over {BROWSER_CONNECTIONS} connections (bench/tiles/load.py, asyncio); "
+             f"cold = {len(cold)} views read first, warm = {len(warm)} views after the load phases. Clients and "
+             "servers share this 2-core machine with other work: load average "
+             f"{before[0]:.2f} {before[1]:.2f} {before[2]:.2f} before, {after[0]:.2f} {after[1]:.2f} {after[2]:.2f} "
+             "after.")
     return Outcome(results, notes=notes, environment={"gunicorn workers": WORKERS})

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "access.middleware.RecentUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -310,6 +311,14 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
 PERMISSION_CACHE_SECONDS = env_int("PERMISSION_CACHE_SECONDS", 30)
 if not 1 <= PERMISSION_CACHE_SECONDS <= 60:
     raise EnvError(f"PERMISSION_CACHE_SECONDS: expected 1 to 60 seconds, got {PERMISSION_CACHE_SECONDS}")
+# Each process also keeps the answers it read from that cache this long (0 turns it off), and, for pixel
+# reads, which user a session cookie or an API token stood for (access.selectors.principals): writes in
+# the process forget both at once, other processes' writes take effect within these seconds.
+PERMISSION_LOCAL_SECONDS = env_int("PERMISSION_LOCAL_SECONDS", 1)
+PRINCIPAL_MEMO_SECONDS = env_int("PRINCIPAL_MEMO_SECONDS", 2)
+for _name in ("PERMISSION_LOCAL_SECONDS", "PRINCIPAL_MEMO_SECONDS"):
+    if not 0 <= globals()[_name] <= 10:
+        raise EnvError(f"{_name}: expected 0 to 10 seconds, got {globals()[_name]}")
 # Outbound visas (access.visas): each lives this long at most (or until its entitlement ends, if
 # sooner); a retired signing key stays in /.well-known/jwks.json this long after its retirement.
 GA4GH_VISA_DEFAULT_SECONDS = env_int("GA4GH_VISA_DEFAULT_SECONDS", 3600)

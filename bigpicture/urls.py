@@ -6,6 +6,10 @@ from bigpicture import views
 from metaflex.encryption import PUBLIC_KEY_PATH
 
 urlpatterns = [
+    # The access layer's pixel paths first: a viewer asks tens of tiles a second, and URLs resolve in order.
+    path("", include("access.viewer_urls")),  # the slide viewer and its tiles
+    path("dicomweb/", include("access.dicomweb.urls")),
+    path("webdav/", include("access.webdav.urls")),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path(PUBLIC_KEY_PATH.lstrip("/"), views.crypt4gh_public_key_file, name="crypt4gh_public_key"),
@@ -19,15 +23,6 @@ urlpatterns = [
     path("submissions/", include("ingestion.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
-    # access layer: viewer and tiles
-    path("", include("access.viewer_urls")),
-
-    # access layer: DICOMweb
-    path("dicomweb/", include("access.dicomweb.urls")),
-
-    # access layer: WebDAV
-    path("webdav/", include("access.webdav.urls")),
-
     # access layer: downloads
     path("downloads/", include("access.download_urls")),
 

@@ -27,9 +27,11 @@ timeout = 60
 graceful_timeout = 30
 keepalive = 5  # behind a reverse proxy that reuses connections
 
-# Recycle workers now and then so memory held by image libraries cannot creep.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then so memory held by image libraries cannot creep. A viewer asks tens of
+# tiles a second, so this counts in tens of thousands: each recycled worker drops its open slides and
+# tile cache (both bounded, TILE_SLIDE_HANDLES and TILE_CACHE_BYTES) and makes them again.
+max_requests = 50_000
+max_requests_jitter = 5_000
 
 # The heartbeat file on tmpfs: an overlay filesystem can stall it under load.
 worker_tmp_dir = "/dev/shm"

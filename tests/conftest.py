@@ -31,6 +31,20 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_memos():
+    # Each process remembers recent permission answers and who a credential stood for; row ids
+    # (SQLite reuses them) and sessions must not carry over from one test to the next.
+    from access.selectors.permissions import local_answers_forget
+    from access.selectors.principals import recent_users_forget
+
+    local_answers_forget()
+    recent_users_forget()
+    yield
+    local_answers_forget()
+    recent_users_forget()
+
+
 @pytest.fixture
 def user_factory(db):
     from tests.access.factories import UserFactory

@@ -78,7 +78,32 @@ def can_access_pixels(user, target: Dataset | DatasetVersion | Submission) -> bo
                    answer_key=f"{_PREFIX}a:{user.pk}:d{dataset_id}:v{version_id}", compute=compute)
 
 
+# Answers this process read from the cache in the last PERMISSION_LOCAL_SECONDS: a viewer asks tens
+# of times a second, and a cache round trip is most of a cached answer's cost. A write in this process
+# forgets them at once (`local_answers_forget`); other processes' writes take effect within that bound.
+_local: dict[str, tuple[float, bool]] = {}
+_LOCAL_MAX = 10_000
+
+
+def local_answers_forget() -> None:
+    _local.clear()
+
+
 def _cached(*, generations: list[str], answer_key: str,
+            compute: Callable[[], tuple[bool, float | None]]) -> bool:
+    now = time.monotonic()
+    local = _local.get(answer_key)
+    if local is not None and local[0] > now:
+        return local[1]
+    answer = _shared(generations=generations, answer_key=answer_key, compute=compute)
+    if settings.PERMISSION_LOCAL_SECONDS > 0:
+        if len(_local) >= _LOCAL_MAX:
+            _local.clear()
+        _local[answer_key] = (now + settings.PERMISSION_LOCAL_SECONDS, answer)
+    return answer
+
+
+def _shared(*, generations: list[str], answer_key: str,
             compute: Callable[[], tuple[bool, float | None]]) -> bool:
     cache = permission_cache()
     try:

@@ -15,6 +15,7 @@ import logging
 import time
 
 from django.apps import apps
+from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -22,9 +23,11 @@ from access.selectors.permissions import (
     CACHE_ERRORS,
     EVERYONE,
     dataset_generation_key,
+    local_answers_forget,
     permission_cache,
     user_generation_key,
 )
+from access.selectors.principals import recent_users_forget
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,7 @@ def permissions_invalidate(*, user_id: int | None = None, dataset_id: int | None
 
 
 def _bump(keys: list[str]) -> None:
+    local_answers_forget()
     cache = permission_cache()
     try:
         for key in keys:
@@ -100,3 +104,10 @@ def permission_signals_connect() -> None:
         post_delete.connect(_on_write, sender=model, dispatch_uid=f"permissions:delete:{label}")
     m2m_changed.connect(_on_roles_changed, sender=apps.get_model("access.User").groups.through,
                         dispatch_uid="permissions:roles")
+    # Who a session or token stood for (pixel reads remember it for a moment): forgotten on these.
+    user_logged_out.connect(recent_users_forget, dispatch_uid="principals:logout")
+    for label in ("access.User", "access.ApiToken", "sessions.Session"):
+        model = apps.get_model(label)
+        if label != "sessions.Session":  # a session saved is one in use; a session deleted is a logout
+            post_save.connect(recent_users_forget, sender=model, dispatch_uid=f"principals:save:{label}")
+        post_delete.connect(recent_users_forget, sender=model, dispatch_uid=f"principals:delete:{label}")

@@ -4,7 +4,7 @@ Geometry: DZI level L is the base image downsampled 2^(max - L) times, where max
 highest level (1x1 pixel), so DZI level L is wsidicom pyramid level max - L; tiles are the stored
 frame size, with no overlap. Where the pyramid holds that level, a tile is the stored frame's JPEG
 bytes as they are (edge frames are cropped to the image, which re-encodes them); levels the pyramid
-lacks are made by wsidicom from the nearest higher-resolution level (decode, resize, encode).
+lacks are made from the nearest higher-resolution level's frames (access.tiles.downscale).
 Pyramids not in JPEG baseline (JPEG 2000, HTJ2K, uncompressed) are decoded and sent as JPEG, since
 browsers show no other of them.
 """
@@ -22,9 +22,8 @@ from pydicom.uid import JPEGBaseline8Bit
 
 from access.selectors.pixels import PixelImage
 from access.tiles.cache import TileCache
+from access.tiles.downscale import JPEG_QUALITY, downscaled_tile, stored_levels
 from access.tiles.slides import OpenSlide, SlideHandles, slide_key
-
-JPEG_QUALITY = 85
 
 
 class TileNotFound(Exception):
@@ -49,6 +48,11 @@ class DeepZoom:
         width, height = self.level_size(level)
         if not (0 <= col < math.ceil(width / self.tile_size) and 0 <= row < math.ceil(height / self.tile_size)):
             raise TileNotFound(f"tile {col}_{row} is outside level {level}")
+
+    def tile_extent(self, level: int, col: int, row: int) -> tuple[int, int]:
+        """Width and height of a tile: the tile size, less at the level's right and bottom edges."""
+        width, height = self.level_size(level)
+        return min(self.tile_size, width - col * self.tile_size), min(self.tile_size, height - row * self.tile_size)
 
     def xml(self) -> str:
         return ('<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -109,7 +113,7 @@ def tile_bytes(pixels: PixelImage, level: int, col: int, row: int) -> bytes:
         zoom = _zoom_of(handle)
         zoom.check(level, col, row)
         try:
-            data = _read(handle, zoom.max_level - level, (col, row))
+            data = _read(handle, zoom, level, (col, row))
             break
         except (ValueError, OSError):
             if not handle.closed or attempt == 2:
@@ -125,10 +129,12 @@ def _zoom_of(handle: OpenSlide) -> DeepZoom:
                     max_level=slide.pyramid.highest_level, mpp=None)
 
 
-def _read(handle: OpenSlide, wsi_level: int, tile: tuple[int, int]) -> bytes:
-    slide = handle.slide
+def _read(handle: OpenSlide, zoom: DeepZoom, level: int, tile: tuple[int, int]) -> bytes:
+    slide, wsi_level = handle.slide, zoom.max_level - level
     if _transfer_syntax(slide) == JPEGBaseline8Bit:
-        return slide.read_encoded_tile(wsi_level, tile)
+        if wsi_level in stored_levels(slide):
+            return slide.read_encoded_tile(wsi_level, tile)
+        return downscaled_tile(slide, wsi_level, tile, zoom.tile_extent(level, *tile))
     image = slide.read_tile(wsi_level, tile)
     out = io.BytesIO()
     image.convert("RGB").save(out, format="JPEG", quality=JPEG_QUALITY)

@@ -28,10 +28,12 @@ from access.dicomweb.media import (
     multipart_parts,
     stored_media_type,
 )
+from access.middleware import pixel_read
 from access.models import DicomInstance
 from access.selectors import token_user
 from access.selectors.dicomweb import QueryError, dicomweb_instances, published_instances, qido_query
 from access.selectors.pixels import image_for_pixels
+from access.selectors.principals import recent_user
 from access.services.dicomweb_index import bulk_value, header_read, instance_path
 from access.services.pixel_audit import pixel_reads_record
 from access.tokens import TokenRefused
@@ -51,12 +53,14 @@ def _refused(message: str) -> HttpResponse:
 def dicomweb_view(function):
     """A GET view with the DICOMweb user (session or bearer token) as its second argument."""
     @require_GET
+    @pixel_read
     @functools.wraps(function)
     def view(request, *args, **kwargs):
         words = request.headers.get("Authorization", "").split()
         if words and words[0].lower() == "bearer":
+            raw = words[1] if len(words) == 2 else ""
             try:
-                user = token_user(words[1] if len(words) == 2 else "")
+                user = recent_user("token", raw, lambda: token_user(raw))
             except TokenRefused as exc:
                 return _refused(str(exc))
         elif request.user.is_authenticated:

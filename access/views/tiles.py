@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from access.middleware import pixel_read
 from access.selectors.pixels import image_for_pixels
 from access.selectors.viewer import viewer_facts
 from access.services.pixel_audit import pixel_reads_record
@@ -37,6 +38,7 @@ def viewer(request, accession: str):
 
 
 @require_GET
+@pixel_read
 def dzi(request, accession: str):
     pixels = image_for_pixels(request.user, accession)
     response = HttpResponse(deep_zoom(pixels).xml(), content_type="application/xml")
@@ -44,6 +46,7 @@ def dzi(request, accession: str):
 
 
 @require_GET
+@pixel_read
 def tile(request, accession: str, level: int, col: int, row: int):
     pixels = image_for_pixels(request.user, accession)
     etag = tile_etag(pixels, level, col, row)

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
+from access.middleware import pixel_read
 from access.selectors.webdav import Collection, File, Member, webdav_resolve
 from access.services.webdav_audit import webdav_read_record
 from access.webdav.auth import REALM, Unauthenticated, webdav_user
@@ -28,6 +29,7 @@ ALLOW = ", ".join(READ_METHODS)
 XML = 'application/xml; charset="utf-8"'
 
 
+@pixel_read
 @csrf_exempt  # read-only; PROPFIND is not a "safe" method to Django, and it cannot come cross-site
 def webdav(request: HttpRequest, path: str = "") -> HttpResponse:
     if request.method not in READ_METHODS:

@@ -1,5 +1,6 @@
 """Who is asking: a session, `Authorization: Bearer <token>`, or HTTP Basic with the username and
-an API token as password (what rclone and davfs2 send). Tokens are checked by `token_user`."""
+an API token as password (what rclone and davfs2 send). Tokens are checked by `token_user`,
+remembered for a moment by `recent_user` (the filesystem is read-only: every request is a read)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import base64
 import binascii
 
 from access.selectors import token_user
+from access.selectors.principals import recent_user
 from access.tokens import TokenRefused
 
 REALM = "Bigpicture WebDAV"
@@ -49,6 +51,6 @@ def _basic(credentials: str) -> tuple[str, str]:
 
 def _token_user(raw: str):
     try:
-        return token_user(raw)
+        return recent_user("token", raw, lambda: token_user(raw))
     except TokenRefused as exc:
         raise Unauthenticated(str(exc)) from exc

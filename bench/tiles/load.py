@@ -1,5 +1,5 @@
-"""A small HTTP/1.1 load generator: N keep-alive connections on asyncio, each sending its next request
-as soon as the last answer is read (closed loop), timing each request.
+"""Fields of view as a browser fetches them: a view's tiles over a few keep-alive HTTP/1.1 connections
+on asyncio, timed until the last tile has arrived. (Throughput phases use wrk: bench/tiles/wrk.py.)
 
 Raw sockets rather than an HTTP library, so the client costs as little CPU as possible: it shares the
 machine with the server it measures.
@@ -9,20 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
-
-@dataclass
-class Load:
-    latencies_ms: list[float] = field(default_factory=list)
-    statuses: dict[int, int] = field(default_factory=dict)
-    seconds: float = 0.0
-    reconnects: int = 0
-
-    @property
-    def rate(self) -> float:
-        return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
 
 
 class Connection:
@@ -53,39 +39,6 @@ class Connection:
         if self.writer is not None:
             self.writer.close()
         self.reader = self.writer = None
-
-
-async def _client(host, port, next_path: Callable[[], str], cookie, stop_at: float, load: Load) -> None:
-    connection = Connection(host, port)
-    while time.perf_counter() < stop_at:
-        path = next_path()
-        start = time.perf_counter()
-        try:
-            status, _ = await connection.get(path, cookie)
-        except (asyncio.IncompleteReadError, ConnectionError):
-            # gunicorn recycles a worker now and then (max_requests): reconnect, do not count it.
-            connection.close()
-            load.reconnects += 1
-            continue
-        load.latencies_ms.append((time.perf_counter() - start) * 1000)
-        load.statuses[status] = load.statuses.get(status, 0) + 1
-    connection.close()
-
-
-def closed_loop(host: str, port: int, next_path: Callable[[], str], cookies: list[str | None], clients: int,
-                seconds: float) -> Load:
-    """`clients` connections for `seconds`; client n sends cookie n mod len(cookies)."""
-    load = Load()
-
-    async def main() -> None:
-        stop_at = time.perf_counter() + seconds
-        started = time.perf_counter()
-        await asyncio.gather(*(_client(host, port, next_path, cookies[n % len(cookies)], stop_at, load)
-                               for n in range(clients)))
-        load.seconds = time.perf_counter() - started
-
-    asyncio.run(main())
-    return load
 
 
 def fields_of_view(host: str, port: int, views: list[list[str]], cookie: str, connections: int) -> list[float]:

@@ -19,6 +19,13 @@ from tests.access.factories import UserFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
+@pytest.fixture(autouse=True)
+def _shared_cache_only(settings):
+    # These tests are about the shared cache and its generations, as other processes see them; the
+    # per-process memory in front of it is tested in tests/accesslayer/tiles/test_recent_principals.py.
+    settings.PERMISSION_LOCAL_SECONDS = 0
+
+
 def _revoke(user) -> None:
     entitlement = Entitlement.objects.get(user=user)
     entitlement.revoked_at = entitlement.end = timezone.now()

@@ -87,3 +87,20 @@ def test_tiles_are_audited_in_one_session(viewer_client, entitled_user, wsi_imag
         assert viewer_client.get(_url(wsi_image, 11, col, 0)).status_code == 200
     session = PixelReadSession.objects.get(user=entitled_user)
     assert session.read_count == 8 and session.image_accession == wsi_image.accession and session.via == "tile"
+
+
+def test_a_downscaled_tile_matches_the_base_level_downscaled(viewer_client, entitled_user, wsi_image):
+    import numpy
+
+    pixels = image_for_pixels(entitled_user, wsi_image.accession)
+    streams = [instance_open(f) for f in pixels.files]
+    with WsiDicom.open_streams(streams) as slide:
+        # DZI 10 is wsidicom level 1 (from the base); DZI 6 is level 5 (1/32), made from level 4's frames.
+        for level, col, row in ((10, 1, 1), (10, 3, 2), (6, 0, 0)):
+            ours = PILImage.open(io.BytesIO(viewer_client.get(_url(wsi_image, level, col, row)).content))
+            factor = 2 ** (11 - level)
+            region = slide.read_region((col * 256 * factor, row * 256 * factor), 0,
+                                       (ours.width * factor, ours.height * factor))
+            truth = region.convert("RGB").resize(ours.size, PILImage.Resampling.BOX)
+            difference = numpy.abs(numpy.asarray(ours.convert("RGB"), float) - numpy.asarray(truth, float))
+            assert difference.mean() < 8, (level, col, row, difference.mean())
