@@ -18,8 +18,9 @@ from django.http import Http404
 
 from access.downloads.policy import plain_download_allowed
 from access.downloads.streams import crypt4gh_size
+from access.selectors.keys import download_key
 from access.selectors.permissions import can_access_pixels
-from access.selectors.pixels import version_for_pixels
+from access.selectors.pixels import hidden_from_users, version_for_pixels
 from repository.models import AnnotationFile, DatasetVersion, ImageFile
 
 CRYPT4GH = "crypt4gh"
@@ -41,6 +42,24 @@ class DownloadFile:
 
     def delivered_size(self, mode: str) -> int:
         return crypt4gh_size(self.row.size) if mode == CRYPT4GH else self.row.size
+
+
+@dataclass(frozen=True)
+class DownloadOffer:
+    """What a landing page offers a user with access to a version's files."""
+
+    has_key: bool  # a registered crypt4gh public key to encrypt to
+    plain_allowed: bool  # the policy allows plain downloads too
+
+
+def download_offer(user, version: DatasetVersion) -> DownloadOffer | None:
+    """The downloads `version` offers `user`; None unless the user may have its files (the same rules as
+    `version_for_download`)."""
+    if version.pk is None or version.published_at is None or hidden_from_users(version):
+        return None
+    if not can_access_pixels(user, version):
+        return None
+    return DownloadOffer(has_key=download_key(user) is not None, plain_allowed=plain_download_allowed(version))
 
 
 def version_for_download(user, accession: str, number: int, *, mode: str) -> DatasetVersion:

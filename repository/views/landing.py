@@ -4,6 +4,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from access.selectors.downloads import download_offer
 from access.selectors.pixels import viewable_images
 from bigpicture.storage import storage_for
 from repository.citation import citation_facts, citation_text, landing_context
@@ -40,6 +41,7 @@ def landing_page_context(version, request) -> dict:
         "sample_images": version.summary.get("sample_images", []),
         # The slides the viewer may show this user (asked of the permission function, never the template).
         "viewable_images": viewable_images(request.user, version),
+        "download_offer": download_offer(request.user, version),
         **landing_context(version, request),
     }
 
