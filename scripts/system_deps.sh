@@ -2,7 +2,8 @@
 # Installs the Debian libraries the project needs when they are missing.
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -euo pipefail
-needed=(libturbojpeg0 chromium clamav-daemon clamdscan wrk)  # wrk: the tile benchmark's load
+# wrk: the tile benchmark's load; rclone and fuse3: the WebDAV mount tests
+needed=(libturbojpeg0 chromium clamav-daemon clamdscan wrk rclone fuse3)
 missing=()
 for pkg in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
