@@ -6,6 +6,7 @@ Gunicorn listens on plain HTTP; TLS ends at the reverse proxy in front, which
 must set X-Forwarded-Proto (settings.SECURE_PROXY_SSL_HEADER).
 """
 
+import gc
 import os
 
 bind = "0.0.0.0:8000"
@@ -22,6 +23,14 @@ threads = 4
 # Load the application once in the master: a broken configuration stops the
 # container with one clear error instead of a loop of failing workers.
 preload_app = True
+
+
+def pre_fork(server, worker):
+    # The preloaded application's objects (about 250,000) move to the permanent generation: a worker's
+    # full collections no longer walk them (measured on the tile server: pauses of about 280 ms became
+    # about 50 ms, which stall every thread of the worker), and their pages stay shared after fork.
+    gc.freeze()
+
 
 timeout = 60
 graceful_timeout = 30

@@ -26,6 +26,7 @@ def test_an_entitled_user_with_a_key_is_offered_the_encrypted_tar_and_the_manife
     manifest = f"/downloads/datasets/{wsi_version.dataset.accession}/v{wsi_version.number}/manifest.tsv"
     assert f'href="{manifest}"' in page and f'href="/webdav/{wsi_version.dataset.accession}/"' in page
     assert client.get(manifest).status_code == 200  # and the link holds
+    assert 'href="#downloads-title"' in page and 'href="#access">Request access' not in page
 
 
 def test_without_a_key_the_page_says_where_to_register_one_and_plain_appears_when_allowed(
@@ -44,3 +45,4 @@ def test_others_are_offered_nothing(client, who, unentitled_user, wsi_version):
     page = _landing(client, wsi_version)
     assert wsi_version.title in page
     assert "/downloads/" not in page and "/webdav/" not in page and 'id="downloads-title"' not in page
+    assert 'href="#access">Request access' in page
