@@ -16,7 +16,8 @@ function), the tile cache or the slide, and `pixel_reads_record` (the audit sess
   archive file) before the load phases and "warm" after;
 - baselines in the same run: a bare Django view returning a fixed 20 KB under the same gunicorn, at
   the same concurrencies; and raw wsidicom reading the same base-level frames in this process.
-BENCH_TILES_SECONDS sets each load phase's length (default 8 s).
+BENCH_TILES_SECONDS sets each load phase's length (default 6 s), BENCH_TILES_ROUNDS the rounds of each
+concurrency (default 3: bare and tiles alternating, the medians reported).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ from bench.tiles import load, wrk
 from bench.tiles.urls import BARE_PATH
 from bench.upload import servers
 
-SECONDS = float(os.environ.get("BENCH_TILES_SECONDS") or 8)
+SECONDS = float(os.environ.get("BENCH_TILES_SECONDS") or 6)
+ROUNDS = int(os.environ.get("BENCH_TILES_ROUNDS") or 3)
 CONCURRENCY = (1, 8, 32)
 USERS = 8
 WORKERS = 2
@@ -128,10 +130,16 @@ def run() -> Outcome:
         bare, tiles = {}, {}
         for clients in CONCURRENCY:
             wrk.closed_loop(port, [BARE_PATH], [], clients, 1.0)  # warm-up
-            bare[clients] = wrk.closed_loop(port, [BARE_PATH], [], clients, SECONDS)
-            tiles[clients] = wrk.closed_loop(port, paths, cookies, clients, SECONDS)
-            print(f"tiles: {clients} clients: bare {bare[clients].rate:.0f}/s, tiles {tiles[clients].rate:.0f}/s, "
-                  f"p99 {bare[clients].p99_ms:.1f} / {tiles[clients].p99_ms:.1f} ms")
+            wrk.closed_loop(port, paths, cookies, clients, 1.0)
+            runs = {"bare": [], "tiles": []}
+            for round_ in range(ROUNDS):  # alternating, the order reversed in odd rounds
+                for kind in (("bare", "tiles") if round_ % 2 == 0 else ("tiles", "bare")):
+                    runs[kind].append(wrk.closed_loop(port, *((paths, cookies) if kind == "tiles" else
+                                                              ([BARE_PATH], [])), clients, SECONDS))
+            bare[clients], tiles[clients] = wrk.median(runs["bare"]), wrk.median(runs["tiles"])
+            print(f"tiles: {clients} clients: bare {[round(r.rate) for r in runs['bare']]}/s, "
+                  f"tiles {[round(r.rate) for r in runs['tiles']]}/s, p99 {bare[clients].p99_ms:.1f} / "
+                  f"{tiles[clients].p99_ms:.1f} ms")
         warm = load.fields_of_view("127.0.0.1", port, views[12:] + views[:12], cookies[0], BROWSER_CONNECTIONS)
     after = os.getloadavg()
     raw = _raw_wsidicom(seed)
@@ -172,7 +180,8 @@ def _outcome(bare, tiles, cold, warm, raw, seed, seeding, before, after) -> Outc
     notes = (f"One {seed['width']} x {seed['height']} synthetic DICOM WSI, {USERS} entitled users, gunicorn "
              f"(deploy/gunicorn.conf.py: {gunicorn['worker_class']}, {gunicorn['threads']} threads, max_requests "
              f"{gunicorn['max_requests']:,}) with {WORKERS} workers on loopback, DEBUG=0, PostgreSQL sessions, "
-             f"Redis permission cache. Each phase {SECONDS:g} s of closed-loop keep-alive clients (wrk, "
+             f"Redis permission cache. At each concurrency {ROUNDS} rounds of bare and tiles alternating (the order "
+             f"reversed in odd rounds), each {SECONDS:g} s of closed-loop keep-alive clients (wrk, "
              "bench/tiles/wrk.py), each request with the next user's session cookie and the next path of "
              "the shuffled tiles of the three finest levels (base, downscaled 1/2, stored 1/4); "
              f"{errors} socket error(s) (recycled workers' connections). Fields of view: 4 x 4 "

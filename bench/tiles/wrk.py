@@ -58,6 +58,15 @@ class Run:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
+def median(runs: list[Run]) -> Run:
+    """The run of median rate, with the medians of the runs' p50 and p99; errors added up."""
+    middle = sorted(runs, key=lambda run: run.rate)[len(runs) // 2]
+    p50s, p99s = sorted(run.p50_ms for run in runs), sorted(run.p99_ms for run in runs)
+    return Run(requests=middle.requests, seconds=middle.seconds, p50_ms=p50s[len(runs) // 2],
+               p99_ms=p99s[len(runs) // 2], bad_status=sum(run.bad_status for run in runs),
+               socket_errors=sum(run.socket_errors for run in runs))
+
+
 def available() -> bool:
     return shutil.which("wrk") is not None
 
