@@ -2,6 +2,7 @@
 manage members, invitations and extension requests; everyone else gets 403."""
 
 import pytest
+from django.utils import timezone
 
 from access.models import ExtensionRequest, GroupMembership, Invitation, MembershipStatus
 from access.roles import Role
@@ -74,7 +75,8 @@ def test_member_asks_for_an_extension_and_the_manager_approves(client, tree, use
     end = membership.expires_at
     client.force_login(member)
     page = client.get("/account/groups/").content.decode()
-    assert "Skin" in page and end.strftime("%Y-%m-%d") in page and "Request extension" in page
+    # The page shows the end in the portal's time zone (not UTC: they differ by a day near midnight).
+    assert "Skin" in page and timezone.localtime(end).strftime("%Y-%m-%d") in page and "Request extension" in page
     client.post(f"/account/groups/memberships/{membership.pk}/extend/", {"message": "one more year"})
     assert "waiting for a manager" in client.get("/account/groups/").content.decode()
     request = ExtensionRequest.objects.get(membership=membership, status="pending")
